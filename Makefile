@@ -1,0 +1,24 @@
+# The two commands a newcomer needs:
+#   make demo   set up (first time only), then run the quickstart notebook into reports/
+#   make test   set up (first time only), then run the whole test suite
+.PHONY: demo test setup build bench
+
+DEMO ?= notebooks/bm25-scifact.md
+
+demo:
+	scripts/setup
+	.build/release/synthlab run $(DEMO)
+
+test:
+	scripts/setup --no-build
+	swift test --parallel --num-workers 2
+
+setup:
+	scripts/setup
+
+build:
+	swift build -c release --product synthlab
+
+bench:
+	scripts/setup
+	bench/run

@@ -1,0 +1,96 @@
+// swift-tools-version:6.0
+// SynthLab: a notebook-style research tool for training small retrieval and embedding
+// models from LLM-generated synthetic data. Modules depend one way, top to bottom:
+//
+//   synthlab (CLI) → SynthNotebook → SynthLanguage → SynthCommands → core modules → SynthValues
+//   core: SynthSynthesis → SynthLLM → SynthStore;  SynthModels → SynthTensor;  SynthRetrieval → SynthMetrics
+//   SynthReport renders a finished RunRecord and depends on SynthValues only.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "SynthLab",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "synthlab", targets: ["synthlab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/onevcat/Rainbow", from: "4.0.0"),
+    ],
+    targets: [
+        // MARK: C libraries (each imported by exactly one Swift module)
+        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCmark", providers: [.apt(["libcmark-dev"])]),
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+
+        // MARK: Foundation layer
+        .target(name: "SynthValues", swiftSettings: swiftSettings),
+
+        // MARK: Core
+        .target(name: "SynthMetrics", dependencies: ["SynthValues"], swiftSettings: swiftSettings),
+        .target(name: "SynthTensor", dependencies: ["COpenBLAS", "SynthValues"], swiftSettings: swiftSettings),
+        .target(
+            name: "SynthRetrieval", dependencies: ["SynthMetrics", "SynthTensor", "SynthValues"],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "SynthModels", dependencies: ["SynthTensor", "SynthRetrieval", "SynthValues"],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "SynthStore", dependencies: ["SynthValues", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
+        .target(name: "SynthLLM", dependencies: ["SynthStore", "SynthValues"], swiftSettings: swiftSettings),
+        .target(
+            name: "SynthSynthesis", dependencies: ["SynthLLM", "SynthRetrieval", "SynthModels", "SynthValues"],
+            swiftSettings: swiftSettings),
+        .target(name: "SynthReport", dependencies: ["SynthValues"], swiftSettings: swiftSettings),
+
+        // MARK: Language and notebooks
+        .target(
+            name: "SynthCommands",
+            dependencies: [
+                "SynthValues", "SynthMetrics", "SynthRetrieval", "SynthTensor", "SynthModels", "SynthStore",
+                "SynthLLM", "SynthSynthesis", "SynthReport",
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "SynthLanguage", dependencies: ["SynthCommands", "SynthValues"], swiftSettings: swiftSettings),
+        .target(
+            name: "SynthNotebook",
+            dependencies: [
+                "SynthLanguage", "SynthCommands", "SynthStore", "SynthReport", "SynthValues", "CCmark",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // MARK: CLI
+        .executableTarget(
+            name: "synthlab",
+            dependencies: [
+                "SynthNotebook", "SynthLanguage", "SynthCommands", "SynthRetrieval", "SynthMetrics", "SynthModels",
+                "SynthTensor", "SynthReport", "SynthValues", "CReadline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Rainbow", package: "Rainbow"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // MARK: Tests (one target per module; shared helpers in SynthTestSupport)
+        .target(name: "SynthTestSupport", dependencies: ["SynthValues"], path: "Tests/SynthTestSupport"),
+        .testTarget(name: "SynthValuesTests", dependencies: ["SynthValues", "SynthTestSupport"]),
+        .testTarget(name: "SynthMetricsTests", dependencies: ["SynthMetrics", "SynthTestSupport"]),
+        .testTarget(name: "SynthRetrievalTests", dependencies: ["SynthRetrieval", "SynthTestSupport"]),
+        .testTarget(name: "SynthTensorTests", dependencies: ["SynthTensor", "SynthTestSupport"]),
+        .testTarget(name: "SynthModelsTests", dependencies: ["SynthModels", "SynthTestSupport"]),
+        .testTarget(name: "SynthStoreTests", dependencies: ["SynthStore", "SynthTestSupport"]),
+        .testTarget(name: "SynthLLMTests", dependencies: ["SynthLLM", "SynthTestSupport"]),
+        .testTarget(name: "SynthReportTests", dependencies: ["SynthReport", "SynthTestSupport"]),
+        .testTarget(name: "SynthLanguageTests", dependencies: ["SynthLanguage", "SynthCommands", "SynthTestSupport"]),
+        .testTarget(name: "SynthNotebookTests", dependencies: ["SynthNotebook", "SynthTestSupport"]),
+        .testTarget(name: "SynthCLITests", dependencies: ["SynthTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// SynthLLM: see the module map in Package.swift. This module is filled by its issue.

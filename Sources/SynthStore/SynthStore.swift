@@ -1,0 +1,1 @@
+// SynthStore: see the module map in Package.swift. This module is filled by its issue.

@@ -1,0 +1,1 @@
+// SynthTensor: see the module map in Package.swift. This module is filled by its issue.

@@ -1,0 +1,3 @@
+import Testing
+
+// Tests for SynthCLI arrive with its issue.

@@ -1,0 +1,3 @@
+import Testing
+
+// Tests for SynthLLM arrive with its issue.

@@ -1,0 +1,3 @@
+import Testing
+
+// Tests for SynthLanguage arrive with its issue.

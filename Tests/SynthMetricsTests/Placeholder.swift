@@ -1,0 +1,3 @@
+import Testing
+
+// Tests for SynthMetrics arrive with its issue.

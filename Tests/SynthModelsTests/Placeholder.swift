@@ -1,0 +1,3 @@
+import Testing
+
+// Tests for SynthModels arrive with its issue.

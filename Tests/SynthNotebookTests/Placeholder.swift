@@ -1,0 +1,3 @@
+import Testing
+
+// Tests for SynthNotebook arrive with its issue.

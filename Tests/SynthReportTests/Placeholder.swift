@@ -1,0 +1,3 @@
+import Testing
+
+// Tests for SynthReport arrive with its issue.

@@ -1,0 +1,3 @@
+import Testing
+
+// Tests for SynthRetrieval arrive with its issue.

@@ -1,0 +1,3 @@
+import Testing
+
+// Tests for SynthStore arrive with its issue.

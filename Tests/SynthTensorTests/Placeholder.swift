@@ -1,0 +1,3 @@
+import Testing
+
+// Tests for SynthTensor arrive with its issue.

@@ -11,7 +11,7 @@ demo:
 
 test:
 	scripts/setup --no-build
-	swift test --parallel --num-workers 2
+	swift test
 
 setup:
 	scripts/setup

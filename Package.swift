@@ -21,12 +21,14 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/onevcat/Rainbow", from: "4.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // MARK: C libraries (each imported by exactly one Swift module)
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCmark", providers: [.apt(["libcmark-dev"])]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Foundation layer
         .target(name: "SynthValues", swiftSettings: swiftSettings),
@@ -35,7 +37,11 @@ let package = Package(
         .target(name: "SynthMetrics", dependencies: ["SynthValues"], swiftSettings: swiftSettings),
         .target(name: "SynthTensor", dependencies: ["COpenBLAS", "SynthValues"], swiftSettings: swiftSettings),
         .target(
-            name: "SynthRetrieval", dependencies: ["SynthMetrics", "SynthTensor", "SynthValues"],
+            name: "SynthRetrieval",
+            dependencies: [
+                "SynthMetrics", "SynthTensor", "SynthValues", "CZlib",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings),
         .target(
             name: "SynthModels", dependencies: ["SynthTensor", "SynthRetrieval", "SynthValues"],

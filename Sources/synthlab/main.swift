@@ -1,11 +1,13 @@
 import ArgumentParser
 
-/// The `synthlab` command line.
-struct SynthLab: ParsableCommand {
+/// The `synthlab` command line. Each subcommand lives in `Commands/<Name>.swift`.
+struct SynthLab: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synthlab",
         abstract: "Train small retrieval and embedding models from LLM-generated synthetic data.",
-        subcommands: [])
+        subcommands: [
+            // one line per subcommand, keep sorted
+        ])
 }
 
-SynthLab.main()
+await SynthLab.main()

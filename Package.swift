@@ -28,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCmark", providers: [.apt(["libcmark-dev"])]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
-        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSynthZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Foundation layer
         .target(name: "SynthValues", swiftSettings: swiftSettings),
@@ -39,7 +39,7 @@ let package = Package(
         .target(
             name: "SynthRetrieval",
             dependencies: [
-                "SynthMetrics", "SynthTensor", "SynthValues", "CZlib",
+                "SynthMetrics", "SynthTensor", "SynthValues", "CSynthZlib",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings),

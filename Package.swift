@@ -51,7 +51,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(name: "SynthLLM", dependencies: ["SynthStore", "SynthValues"], swiftSettings: swiftSettings),
         .target(
-            name: "SynthSynthesis", dependencies: ["SynthLLM", "SynthRetrieval", "SynthModels", "SynthValues"],
+            name: "SynthSynthesis",
+            dependencies: [
+                "SynthLLM", "SynthRetrieval", "SynthModels", "SynthValues", .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings),
         .target(name: "SynthReport", dependencies: ["SynthValues"], swiftSettings: swiftSettings),
 
@@ -93,6 +96,7 @@ let package = Package(
         .testTarget(name: "SynthModelsTests", dependencies: ["SynthModels", "SynthTestSupport"]),
         .testTarget(name: "SynthStoreTests", dependencies: ["SynthStore", "SynthTestSupport"]),
         .testTarget(name: "SynthLLMTests", dependencies: ["SynthLLM", "SynthTestSupport"]),
+        .testTarget(name: "SynthSynthesisTests", dependencies: ["SynthSynthesis", "SynthTestSupport"]),
         .testTarget(name: "SynthReportTests", dependencies: ["SynthReport", "SynthTestSupport"]),
         .testTarget(name: "SynthLanguageTests", dependencies: ["SynthLanguage", "SynthCommands", "SynthTestSupport"]),
         .testTarget(name: "SynthNotebookTests", dependencies: ["SynthNotebook", "SynthTestSupport"]),

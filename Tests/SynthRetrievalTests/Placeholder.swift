@@ -1,3 +1,0 @@
-import Testing
-
-// Tests for SynthRetrieval arrive with its issue.

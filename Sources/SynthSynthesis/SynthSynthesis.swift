@@ -1,1 +1,2 @@
-// SynthSynthesis: see the module map in Package.swift. This module is filled by its issue.
+// SynthSynthesis: prompt templates, synthetic data generation, self-verification, critique → revise and
+// distillation labels. See the module map in Package.swift.

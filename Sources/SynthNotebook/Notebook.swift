@@ -44,10 +44,3 @@ package struct NotebookCell: Sendable, Equatable {
     /// The label from `#| label:`, or `cell-N` (1-based) when none was given.
     package var label: String { options.label ?? "cell-\(index + 1)" }
 }
-
-/// A heading, for the report's table of contents.
-package struct NotebookHeading: Sendable, Equatable {
-    package var level: Int
-    package var text: String
-    package var anchor: String
-}

@@ -98,26 +98,6 @@ package enum NotebookParser {
             blocks: blocks, hash: SHA256.hash(text).hex)
     }
 
-    /// The headings of rendered prose (for the table of contents), read back from the anchors.
-    package static func headings(in html: String) -> [NotebookHeading] {
-        var result: [NotebookHeading] = []
-        var rest = html[...]
-        while let open = rest.range(of: "<h") {
-            let after = rest[open.upperBound...]
-            guard let levelChar = after.first, let level = Int(String(levelChar)), (1...6).contains(level),
-                  after.dropFirst().hasPrefix(" id=\""),
-                  let idEnd = after.dropFirst(6).firstIndex(of: "\""),
-                  let close = after.range(of: "</h\(level)>")
-            else { rest = after; continue }
-            let anchor = String(after[after.index(after.startIndex, offsetBy: 6)..<idEnd])
-            guard let tagEnd = after[idEnd...].firstIndex(of: ">") else { rest = after; continue }
-            let inner = after[after.index(after: tagEnd)..<close.lowerBound]
-            result.append(NotebookHeading(level: level, text: stripTags(String(inner)), anchor: anchor))
-            rest = after[close.upperBound...]
-        }
-        return result
-    }
-
     // MARK: - Helpers
 
     /// The info string of a fenced code block, or `nil` for an indented one (whose first line is not a fence).
@@ -162,14 +142,5 @@ package enum NotebookParser {
             }
         }
         return text
-    }
-
-    private static func stripTags(_ html: String) -> String {
-        var out = ""
-        var inTag = false
-        for ch in html {
-            if ch == "<" { inTag = true } else if ch == ">" { inTag = false } else if !inTag { out.append(ch) }
-        }
-        return out
     }
 }

@@ -1,0 +1,11 @@
+import SynthValues
+
+/// The domain objects the notebook cache may save and restore, looked up by ``PersistableObject/persistedTypeName``.
+package enum ObjectRegistry {
+    package static let persistable: [any PersistableObject.Type] = []
+
+    /// The type saved under `name`, if any.
+    package static func type(named name: String) -> (any PersistableObject.Type)? {
+        persistable.first { $0.persistedTypeName == name }
+    }
+}

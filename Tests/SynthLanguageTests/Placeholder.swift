@@ -1,3 +1,0 @@
-import Testing
-
-// Tests for SynthLanguage arrive with its issue.

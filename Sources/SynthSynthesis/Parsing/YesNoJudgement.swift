@@ -24,7 +24,7 @@ package struct YesNoJudgement: Sendable, Equatable {
     package var reasoning: String
 
     /// Reads a judgement from an answer's text and tokens.
-    package init(text: String, tokens: [TokenLogprob]) {
+    package init(text: String, tokens: [TeacherToken]) {
         let words = Self.words(text)
         var verdict: Bool?
         var reasoning = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -45,7 +45,7 @@ package struct YesNoJudgement: Sendable, Equatable {
             var seen: Set<String> = []
             let candidates =
                 token.alternatives.isEmpty
-                ? [TokenLogprob.Alternative(token: token.token, logprob: token.logprob)] : token.alternatives
+                ? [TeacherToken.Alternative(token: token.token, logprob: token.logprob)] : token.alternatives
             for alternative in candidates where seen.insert(alternative.token).inserted {
                 switch Self.polarity(alternative.token) {
                 case true?: yes += exp(alternative.logprob)

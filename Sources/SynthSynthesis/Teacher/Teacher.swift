@@ -60,7 +60,7 @@ package struct TeacherRequest: Sendable, Equatable {
 }
 
 /// A generated token with its log-probability and the most likely alternatives at its position.
-package struct TokenLogprob: Sendable, Equatable, Codable {
+package struct TeacherToken: Sendable, Equatable, Codable {
     package var token: String
     package var logprob: Double
     package var alternatives: [Alternative]
@@ -84,7 +84,7 @@ package struct TokenLogprob: Sendable, Equatable, Codable {
 /// The teacher's answer and what it cost.
 package struct TeacherReply: Sendable, Equatable {
     package var text: String
-    package var tokens: [TokenLogprob]
+    package var tokens: [TeacherToken]
     package var promptTokens: Int
     package var completionTokens: Int
     /// The response store's key for this request (provenance; replays find it again).
@@ -95,7 +95,7 @@ package struct TeacherReply: Sendable, Equatable {
     package var finishReason: String?
 
     package init(
-        text: String, tokens: [TokenLogprob] = [], promptTokens: Int = 0, completionTokens: Int = 0,
+        text: String, tokens: [TeacherToken] = [], promptTokens: Int = 0, completionTokens: Int = 0,
         requestKey: String = "", replayed: Bool = false, finishReason: String? = nil
     ) {
         self.text = text

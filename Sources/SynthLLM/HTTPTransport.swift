@@ -1,0 +1,71 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// POSTs JSON with URLSession and classifies what came back for the retry state machine.
+struct HTTPTransport: Sendable {
+    /// A status, headers and body, or why there is none.
+    struct Reply: Sendable {
+        var status: Int
+        var retryAfter: Double?
+        var body: Data
+    }
+
+    private let session: URLSession
+
+    init(concurrency: Int, timeout: Double) {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = max(1, concurrency)
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = timeout
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        session = URLSession(configuration: configuration)
+    }
+
+    /// Sends one attempt; never throws except for task cancellation.
+    func post(url: URL, body: Data, bearer: String?, timeout: Double) async throws -> Result<Reply, AttemptFailure> {
+        var request = URLRequest(url: url, timeoutInterval: timeout)
+        request.httpMethod = "POST"
+        request.httpBody = body
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
+        do {
+            let (data, response) = try await session.data(for: request)
+            guard let http = response as? HTTPURLResponse else {
+                return .failure(.connection("expected an http response, found none"))
+            }
+            let retryAfter = http.value(forHTTPHeaderField: "Retry-After").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            return .success(Reply(status: http.statusCode, retryAfter: retryAfter, body: data))
+        } catch let error as URLError {
+            switch error.code {
+            case .cancelled:
+                throw CancellationError()
+            case .timedOut:
+                return .failure(.timeout)
+            default:
+                return .failure(.connection(Self.describe(error)))
+            }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            return .failure(.connection(String(describing: error)))
+        }
+    }
+
+    /// Lets in-flight tasks finish, then releases the session.
+    func close() { session.finishTasksAndInvalidate() }
+
+    private static func describe(_ error: URLError) -> String {
+        switch error.code {
+        case .cannotConnectToHost: "connection refused"
+        case .networkConnectionLost: "connection lost"
+        case .cannotFindHost: "unknown host"
+        case .notConnectedToInternet: "no network"
+        case .badServerResponse: "bad server response"
+        default: "url error \(error.code.rawValue)"
+        }
+    }
+}

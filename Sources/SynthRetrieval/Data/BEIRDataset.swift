@@ -21,13 +21,13 @@ package struct BEIRDataset: Sendable {
     /// All queries of `queries.jsonl`, in file order.
     package var queries: [Query]
     /// Relevance judgements by split name (`test`, `train`, `dev`).
-    package var qrels: [String: QrelsTable]
+    package var qrels: [String: Qrels]
     /// Problems that did not stop loading (qrels naming unknown ids, repeated qrels rows), one per kind,
     /// each with its count and the first file:line.
     package var warnings: [Diagnostic]
 
     package init(
-        name: String, folder: URL, corpus: [Document], queries: [Query], qrels: [String: QrelsTable],
+        name: String, folder: URL, corpus: [Document], queries: [Query], qrels: [String: Qrels],
         warnings: [Diagnostic] = []
     ) {
         self.name = name
@@ -53,6 +53,3 @@ package struct BEIRDataset: Sendable {
         return queries.filter { judged[$0.id] != nil }
     }
 }
-
-/// Relevance judgements as read from a BEIR qrels file: query id → document id → grade.
-package typealias QrelsTable = [String: [String: Int]]

@@ -9,10 +9,10 @@ extension BEIRLoader {
     /// out of the table and counted into warnings, as are repeated (query, document) pairs (the last wins).
     static func readQrels(
         _ file: URL, queryIDs: Set<String>, docIDs: Set<String>
-    ) throws(DatasetError) -> (QrelsTable, [Diagnostic]) {
+    ) throws(DatasetError) -> ([String: [String: Int]], [Diagnostic]) {
         let data = try readBytes(file)
         let path = file.relativePath
-        var table: QrelsTable = [:]
+        var table: [String: [String: Int]] = [:]
         var unknownQueries = Tally(), unknownDocs = Tally(), repeated = Tally()
         try LineReader.forEachLine(in: data) { (lineNumber, bytes) throws(DatasetError) in
             if isBlank(bytes) { return }

@@ -1,4 +1,5 @@
 import Foundation
+import SynthMetrics
 import SynthValues
 
 /// Reads BEIR-format folders: `corpus.jsonl[.gz]`, `queries.jsonl[.gz]`, `qrels/<split>.tsv`.
@@ -25,7 +26,7 @@ package enum BEIRLoader {
         let qrelsFolder = folder.appendingPathComponent("qrels")
         let available = availableSplits(qrelsFolder)
         let wanted = splits ?? available
-        var qrels: [String: QrelsTable] = [:]
+        var qrels: [String: Qrels] = [:]
         var warnings: [Diagnostic] = []
         let queryIDs = Set(queries.map(\.id))
         let docIDs = Set(corpus.map(\.id))
@@ -35,7 +36,7 @@ package enum BEIRLoader {
                 throw DatasetError.unknownSplit(split: split, path: file.relativePath, available: available)
             }
             let (table, splitWarnings) = try readQrels(file, queryIDs: queryIDs, docIDs: docIDs)
-            qrels[split] = table
+            qrels[split] = Qrels(table)
             warnings += splitWarnings
         }
         return BEIRDataset(

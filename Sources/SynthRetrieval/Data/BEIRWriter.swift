@@ -21,8 +21,8 @@ package enum BEIRWriter {
         try AtomicFile.write(queries, to: folder.appendingPathComponent("queries.jsonl"))
         for (split, table) in dataset.qrels {
             var text = "query-id\tcorpus-id\tscore\n"
-            for query in table.keys.sorted() {
-                for (doc, grade) in table[query]!.sorted(by: { $0.key < $1.key }) {
+            for query in table.queryIDs {
+                for (doc, grade) in table.judgements[query]!.sorted(by: { $0.key < $1.key }) {
                     text += "\(query)\t\(doc)\t\(grade)\n"
                 }
             }

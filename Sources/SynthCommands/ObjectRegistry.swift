@@ -1,8 +1,11 @@
+import SynthRetrieval
 import SynthValues
 
 /// The domain objects the notebook cache may save and restore, looked up by ``PersistableObject/persistedTypeName``.
 package enum ObjectRegistry {
-    package static let persistable: [any PersistableObject.Type] = []
+    package static let persistable: [any PersistableObject.Type] = [
+        BEIRDataset.self, BM25Index.self, RunObject.self,
+    ]
 
     /// The type saved under `name`, if any.
     package static func type(named name: String) -> (any PersistableObject.Type)? {

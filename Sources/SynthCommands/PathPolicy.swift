@@ -47,7 +47,7 @@ package enum PathPolicy {
         for url in urls {
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue,
-                let hash = SHA256Digest.hex(ofFile: url)
+                let hash = try? SHA256.hash(fileAt: url).hex
             else { continue }
             result[url.path] = hash
         }

@@ -4,9 +4,13 @@ import SynthValues
 package enum VerbRegistry {
     /// The verb implementations, in the order the reference documents them.
     package static let commands: [any VerbCommand.Type] = [
+        LoadCommand.self,
+        BM25Command.self,
+        SearchCommand.self,
         PrintCommand.self,
         ShowCommand.self,
         PlotCommand.self,
+        ExportCommand.self,
     ]
 
     /// The specs of all verbs and subcommand forms.

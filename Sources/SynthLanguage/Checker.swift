@@ -84,6 +84,7 @@ package struct Checker {
             try ensureAssignable(name, span)
             let checked = try expression(value, target: name, allowInvocation: true)
             bind(name, .value(typeName: staticType(of: checked)))
+            if locals.isEmpty, case .constant(let constant) = checked { knownValues[name] = constant }
             return .assignment(name, checked, span)
         case .expression(let value):
             return .expression(try expression(value, target: nil, allowInvocation: true), value.span, display: display)

@@ -225,6 +225,9 @@ package struct Parser {
                 throw .expected("`]` to close the list at \(open.span.shortDescription)", found: peek.described, peek.span)
             }
             items.append(try expression())
+            if peek.isEndOfInput {
+                throw .expected("`]` to close the list at \(open.span.shortDescription)", found: peek.described, peek.span)
+            }
             if peek.isSymbol(",") { take() } else if !peek.isSymbol("]") {
                 throw .expected("`,` or `]` in the list at \(open.span.shortDescription)", found: peek.described, peek.span)
             }
@@ -250,6 +253,9 @@ package struct Parser {
             if fields.contains(where: { $0.key == key }) { throw .duplicateField(key, keySpan) }
             _ = try expect(":", "`:` after the field name `\(key)`")
             fields.append((key, keySpan, try expression()))
+            if peek.isEndOfInput {
+                throw .expected("`}` to close the record at \(open.span.shortDescription)", found: peek.described, peek.span)
+            }
             if peek.isSymbol(",") { take() } else if !peek.isSymbol("}") {
                 throw .expected("`,` or `}` in the record at \(open.span.shortDescription)", found: peek.described, peek.span)
             }

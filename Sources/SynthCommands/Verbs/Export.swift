@@ -1,0 +1,68 @@
+import Foundation
+import SynthValues
+
+/// `export`: writes a value to a file under the project or output folder (JSONL, JSON or a TREC run).
+package enum ExportCommand: VerbCommand {
+    package static let spec = VerbSpec(
+        name: "export",
+        summary: "write a value to a file as JSON Lines, JSON or a TREC run, inside the project",
+        discussion: """
+            The format follows the file extension unless `format` is given: `.jsonl` writes one line per item \
+            (list items, dataset queries, run rows), `.json` the whole value, `.trec`/`.run` a TREC run \
+            (`qid Q0 docid rank score tag`; runs only). Relative paths are inside the notebook folder; paths \
+            that leave the project and output folders (`..`, absolute paths elsewhere) are refused unless the \
+            run allows unsafe writes. Files are written atomically. Returns the absolute path written.
+            """,
+        positional: [ArgSpec("value", .any, doc: "the value to write")],
+        keywords: [
+            ArgSpec("path", .string, doc: "the file to write, relative to the notebook folder"),
+            ArgSpec("format", .choice(["auto", "jsonl", "json", "trec"]), default: .string("auto"),
+                    doc: "the file format (`auto`: from the extension)"),
+            ArgSpec("tag", .string, default: .string("synthlab"), doc: "the run tag column of TREC runs"),
+        ],
+        result: "string",
+        example: "export [{id: \"q1\", text: \"a claim\"}] path=\"reports/queries.jsonl\"")
+
+    package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
+        guard let path = call.string("path") else { throw call.error("expected a path") }
+        let url = try PathPolicy.writableURL(path, in: context, call: call)
+        var format = call.string("format") ?? "auto"
+        if format == "auto" {
+            switch url.pathExtension.lowercased() {
+            case "jsonl", "ndjson": format = "jsonl"
+            case "json": format = "json"
+            case "trec", "run", "txt": format = "trec"
+            default:
+                throw call.error(
+                    "expected a path ending in .jsonl, .json or .trec, found \"\(url.lastPathComponent)\"",
+                    notes: ["or give format=\"jsonl\", \"json\" or \"trec\""])
+            }
+        }
+        let value = call["value"] ?? .null
+        let text: String
+        switch format {
+        case "json": text = ValueJSON.encode(value) + "\n"
+        case "jsonl":
+            let lines: [Value]
+            switch value {
+            case .list(let items): lines = items
+            case .object(let object as any JSONExportable): lines = object.jsonLines
+            default: lines = [value]
+            }
+            text = lines.map { ValueJSON.encode($0) + "\n" }.joined()
+        default:
+            guard case .object(let object as any TRECExportable) = value else {
+                throw call.error("expected a run for a TREC file, found \(value.typeName)")
+            }
+            text = object.trecLines(tag: call.string("tag") ?? "synthlab")
+        }
+        try AtomicFile.write(text, to: url)
+        return VerbOutcome(value: .string(url.path), outputs: [.text("wrote \(path)")])
+    }
+}
+
+/// A domain object that can be written as a TREC run file.
+package protocol TRECExportable: DomainObject {
+    /// The run as TREC lines (`qid Q0 docid rank score tag`), each ending in a newline.
+    func trecLines(tag: String) -> String
+}

@@ -7,7 +7,12 @@ struct SynthLab: AsyncParsableCommand {
         abstract: "Train small retrieval and embedding models from LLM-generated synthetic data.",
         subcommands: [
             // one line per subcommand, keep sorted
+            BM25.self,
+            Check.self,
+            New.self,
+            Repl.self,
+            Run.self,
         ])
 }
 
-await SynthLab.main()
+await SynthLab.runMappingExitStatus()  // Terminal/ExitStatus.swift: usage errors exit 2, failures 1

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct SynthSynthesisPlaceholder {
-    @Test func placeholder() {}
-}

@@ -85,7 +85,8 @@ package struct PromptTemplate: Sendable {
         }
         let yaml = lines[1..<close].joined(separator: "\n")
         lines = Array(lines[(close + 1)...])
-        let bodyText = lines.joined(separator: "\n")
+        var bodyText = lines.joined(separator: "\n")
+        if bodyText.hasSuffix("\n") { bodyText.removeLast() }  // the file's final newline is not prompt text
         let bodyFirstLine = close + 2
         let front = try Self.frontMatter(yaml, file: file)
         func location(_ key: String) -> SourceLocation {

@@ -1,0 +1,163 @@
+import Foundation
+
+/// Row-wise kernels over the last dimension: softmax, layer normalisation and their backward passes.
+enum RowKernels {
+    /// Softmax of each row of `[rows, columns]`; with `keyMask` (`[maskRows, columns]`, 1 keep / 0 drop),
+    /// row `r` uses mask row `r / rowsPerMaskRow` and masked entries get probability 0.
+    static func softmax(
+        _ x: Tensor, keyMask: Tensor?, rowsPerMaskRow: Int, logarithm: Bool = false, pool: BufferPool?
+    ) -> Tensor {
+        let columns = x.shape.last ?? 1
+        let rows = x.count / max(columns, 1)
+        let y = Tensor(uninitialized: x.shape, pool: pool)
+        let source = x.pointer, target = y.pointer, mask = keyMask?.pointer
+        Parallel.forRanges(rows, costPerItem: columns * 4) { range in
+            for row in range {
+                let input = source + row * columns, output = target + row * columns
+                let keep = mask.map { $0 + (row / rowsPerMaskRow) * columns }
+                var maximum = -Float.greatestFiniteMagnitude
+                var any = false
+                for column in 0..<columns where keep == nil || keep![column] != 0 {
+                    maximum = max(maximum, input[column])
+                    any = true
+                }
+                let useMask = keep != nil && any
+                var total: Float = 0
+                for column in 0..<columns {
+                    let value = FastMath.exp(input[column] - maximum)
+                    let kept = useMask ? (keep![column] != 0 ? value : 0) : value
+                    output[column] = kept
+                    total += kept
+                }
+                if logarithm {
+                    let logTotal = Foundation.log(total) + maximum
+                    for column in 0..<columns { output[column] = input[column] - logTotal }
+                } else {
+                    let inverse = 1 / total
+                    for column in 0..<columns { output[column] *= inverse }
+                }
+            }
+        }
+        return y
+    }
+
+    /// `dx = y ⊙ (g - Σ g⊙y)` per row.
+    static func softmaxBackward(y: Tensor, gradient: Tensor, pool: BufferPool?) -> Tensor {
+        let columns = y.shape.last ?? 1
+        let rows = y.count / max(columns, 1)
+        let dx = Tensor(uninitialized: y.shape, pool: pool)
+        let probabilities = y.pointer, upstream = gradient.pointer, target = dx.pointer
+        Parallel.forRanges(rows, costPerItem: columns * 3) { range in
+            for row in range {
+                let p = probabilities + row * columns, g = upstream + row * columns, out = target + row * columns
+                var dot: Float = 0
+                for column in 0..<columns { dot += p[column] * g[column] }
+                for column in 0..<columns { out[column] = p[column] * (g[column] - dot) }
+            }
+        }
+        return dx
+    }
+
+    /// `dx = g - softmax ⊙ Σ g` per row, for log-softmax with output `y`.
+    static func logSoftmaxBackward(y: Tensor, gradient: Tensor, pool: BufferPool?) -> Tensor {
+        let columns = y.shape.last ?? 1
+        let rows = y.count / max(columns, 1)
+        let dx = Tensor(uninitialized: y.shape, pool: pool)
+        let logProbabilities = y.pointer, upstream = gradient.pointer, target = dx.pointer
+        Parallel.forRanges(rows, costPerItem: columns * 3) { range in
+            for row in range {
+                let lp = logProbabilities + row * columns, g = upstream + row * columns
+                let out = target + row * columns
+                var total: Float = 0
+                for column in 0..<columns { total += g[column] }
+                for column in 0..<columns { out[column] = g[column] - Foundation.exp(lp[column]) * total }
+            }
+        }
+        return dx
+    }
+
+    /// Layer normalisation of each row: returns `(y, normalized, inverseStd)`.
+    static func layerNorm(
+        _ x: Tensor, gamma: Tensor, beta: Tensor, epsilon: Float, keepStatistics: Bool, pool: BufferPool?
+    ) -> (y: Tensor, normalized: Tensor?, inverseStd: Tensor?) {
+        let columns = x.shape.last ?? 1
+        let rows = x.count / max(columns, 1)
+        precondition(gamma.count == columns && beta.count == columns,
+                     "layer norm over \(columns) features got gamma \(gamma.shape) and beta \(beta.shape)")
+        let y = Tensor(uninitialized: x.shape, pool: pool)
+        let normalized = keepStatistics ? Tensor(uninitialized: x.shape, pool: pool) : nil
+        let inverseStd = keepStatistics ? Tensor(uninitialized: [rows], pool: pool) : nil
+        let source = x.pointer, target = y.pointer, g = gamma.pointer, b = beta.pointer
+        let normalizedPointer = normalized?.pointer, inverseStdPointer = inverseStd?.pointer
+        let count = Float(columns)
+        Parallel.forRanges(rows, costPerItem: columns * 4) { range in
+            for row in range {
+                let input = source + row * columns, output = target + row * columns
+                var mean: Float = 0
+                for column in 0..<columns { mean += input[column] }
+                mean /= count
+                var variance: Float = 0
+                for column in 0..<columns {
+                    let d = input[column] - mean
+                    variance += d * d
+                }
+                variance /= count
+                let inverse = 1 / (variance + epsilon).squareRoot()
+                if let normalizedPointer, let inverseStdPointer {
+                    let xhat = normalizedPointer + row * columns
+                    for column in 0..<columns {
+                        let value = (input[column] - mean) * inverse
+                        xhat[column] = value
+                        output[column] = value * g[column] + b[column]
+                    }
+                    inverseStdPointer[row] = inverse
+                } else {
+                    for column in 0..<columns { output[column] = (input[column] - mean) * inverse * g[column] + b[column] }
+                }
+            }
+        }
+        return (y, normalized, inverseStd)
+    }
+
+    /// Backward of layer normalisation: `(dx, dgamma, dbeta)`.
+    static func layerNormBackward(
+        gradient: Tensor, normalized: Tensor, inverseStd: Tensor, gamma: Tensor, pool: BufferPool?
+    ) -> (dx: Tensor, dgamma: Tensor, dbeta: Tensor) {
+        let columns = normalized.shape.last ?? 1
+        let rows = normalized.count / max(columns, 1)
+        let dx = Tensor(uninitialized: normalized.shape, pool: pool)
+        let chunks = Parallel.chunkCount(rows, costPerItem: columns * 6)
+        let partial = Tensor(shape: [chunks, 2, columns], repeating: 0, pool: pool)
+        let upstream = gradient.pointer, xhat = normalized.pointer, inverse = inverseStd.pointer
+        let g = gamma.pointer, target = dx.pointer, partials = partial.pointer
+        let count = Float(columns)
+        Parallel.forChunks(rows, costPerItem: columns * 6) { chunk, range in
+            let dgamma = partials + chunk * 2 * columns, dbeta = dgamma + columns
+            for row in range {
+                let dy = upstream + row * columns, xh = xhat + row * columns, out = target + row * columns
+                var meanDxhat: Float = 0, meanDxhatXhat: Float = 0
+                for column in 0..<columns {
+                    let dxhat = dy[column] * g[column]
+                    meanDxhat += dxhat
+                    meanDxhatXhat += dxhat * xh[column]
+                    dgamma[column] += dy[column] * xh[column]
+                    dbeta[column] += dy[column]
+                }
+                meanDxhat /= count
+                meanDxhatXhat /= count
+                let r = inverse[row]
+                for column in 0..<columns {
+                    out[column] = r * (dy[column] * g[column] - meanDxhat - xh[column] * meanDxhatXhat)
+                }
+            }
+        }
+        let dgamma = Tensor(shape: [columns], repeating: 0), dbeta = Tensor(shape: [columns], repeating: 0)
+        for chunk in 0..<chunks {
+            for column in 0..<columns {
+                dgamma.pointer[column] += partials[chunk * 2 * columns + column]
+                dbeta.pointer[column] += partials[chunk * 2 * columns + columns + column]
+            }
+        }
+        return (dx, dgamma, dbeta)
+    }
+}

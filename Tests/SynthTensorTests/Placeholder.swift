@@ -1,3 +1,0 @@
-import Testing
-
-// Tests for SynthTensor arrive with its issue.

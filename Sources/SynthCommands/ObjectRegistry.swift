@@ -4,7 +4,7 @@ import SynthValues
 /// The domain objects the notebook cache may save and restore, looked up by ``PersistableObject/persistedTypeName``.
 package enum ObjectRegistry {
     package static let persistable: [any PersistableObject.Type] = [
-        BEIRDataset.self, BM25Index.self, RunObject.self,
+        BEIRDataset.self, BM25Index.self, RunObject.self, EvaluationObject.self,
     ]
 
     /// The type saved under `name`, if any.

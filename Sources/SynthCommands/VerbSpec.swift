@@ -73,11 +73,16 @@ package struct ArgSpec: Sendable {
     /// A positional argument that takes all remaining positional values.
     package var variadic: Bool
     package var doc: String
+    /// Further validation of a value of the right type (measure names, ranges): a diagnostic whose
+    /// message and notes describe the problem, or `nil` when the value is fine. Runs when checking for
+    /// values known then, and again when running.
+    package var validate: (@Sendable (Value) -> Diagnostic?)?
 
     package init(
         _ name: String, _ type: ArgType, default defaultValue: Value? = nil, optional: Bool = false,
-        variadic: Bool = false, doc: String
+        variadic: Bool = false, doc: String, validate: (@Sendable (Value) -> Diagnostic?)? = nil
     ) {
+        self.validate = validate
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
@@ -91,7 +96,16 @@ package struct ArgSpec: Sendable {
 
     /// The default as the language writes it, `—` for required ones and `none` for optional ones.
     package var defaultText: String {
-        if let defaultValue { return defaultValue.literal }
+        if let defaultValue { return Self.shortLiteral(defaultValue) }
         return isRequired ? "—" : "none"
+    }
+
+    /// The value as the language writes it, decimals in their shortest form (`0.9`, not `0.9000`).
+    static func shortLiteral(_ value: Value) -> String {
+        switch value {
+        case .double(let d): "\(d)"
+        case .list(let items): "[" + items.map(shortLiteral).joined(separator: ", ") + "]"
+        default: value.literal
+        }
     }
 }

@@ -16,6 +16,8 @@ package enum CheckError: Error, Sendable, Equatable, CustomStringConvertible, Di
     case reservedName(String, Span)
     case importNotFound(String, searched: [String], Span)
     case importCycle(String, Span)
+    /// A value of the right type that the argument's own validation refuses (an unknown measure name).
+    case invalidArgument(verb: String, argument: String, message: String, notes: [String], Span)
 
     package var span: Span {
         switch self {
@@ -23,7 +25,7 @@ package enum CheckError: Error, Sendable, Equatable, CustomStringConvertible, Di
             .duplicateArgument(_, let s), .missingArgument(_, _, _, let s), .tooManyArguments(_, _, let s),
             .wrongType(_, _, _, _, let s), .unknownVariable(_, _, let s), .unknownParam(_, _, let s),
             .unknownField(_, _, _, let s), .notCallable(_, _, let s), .reservedName(_, let s),
-            .importNotFound(_, _, let s), .importCycle(_, let s):
+            .importNotFound(_, _, let s), .importCycle(_, let s), .invalidArgument(_, _, _, _, let s):
             s
         }
     }
@@ -48,6 +50,8 @@ package enum CheckError: Error, Sendable, Equatable, CustomStringConvertible, Di
         case .reservedName(let name, _): "cannot assign to `\(name)`: it is a verb"
         case .importNotFound(let path, _, _): "cannot find file \"\(path)\" to import"
         case .importCycle(let path, _): "import cycle: \"\(path)\" imports itself"
+        case .invalidArgument(let verb, let argument, let message, _, _):
+            "\(message) in argument `\(argument)` of `\(verb)`"
         }
     }
 
@@ -58,6 +62,7 @@ package enum CheckError: Error, Sendable, Equatable, CustomStringConvertible, Di
             ["did you mean `\(s)`?"]
         case .missingArgument(_, _, let synopsis, _): ["usage: \(synopsis)"]
         case .importNotFound(_, let searched, _): ["searched: " + searched.joined(separator: ", ")]
+        case .invalidArgument(_, _, _, let notes, _): notes
         default: []
         }
     }

@@ -357,6 +357,10 @@ package struct Checker {
                 if case .string(let s) = known, case .choice = arg.type { found = "\"\(s)\"" } else { found = describe(known) }
                 throw .wrongType(verb: spec.fullName, argument: arg.name, expected: arg.type.description, found: found, span)
             }
+            if let problem = arg.validate?(known) {
+                throw .invalidArgument(
+                    verb: spec.fullName, argument: arg.name, message: problem.message, notes: problem.notes, span)
+            }
         } else if let typeName = staticType(of: value), !arg.type.mayAccept(typeName: typeName) {
             throw .wrongType(verb: spec.fullName, argument: arg.name, expected: arg.type.description, found: typeName, span)
         }

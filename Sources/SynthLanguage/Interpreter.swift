@@ -229,6 +229,10 @@ package final class Interpreter: @unchecked Sendable {
                     verb: spec.fullName, argument: name, expected: arg.type.description, found: value.typeName,
                     expression.span ?? plan.span)
             }
+            if let problem = spec.argument(name)?.validate?(value) {
+                let span = expression.span ?? plan.span
+                throw span.diagnostic("\(problem.message) in argument `\(name)` of `\(spec.fullName)`", notes: problem.notes)
+            }
             arguments[name] = value
         }
         for arg in spec.arguments where arguments[arg.name] == nil {

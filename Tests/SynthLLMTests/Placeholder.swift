@@ -1,3 +1,0 @@
-import Testing
-
-// Tests for SynthLLM arrive with its issue.

@@ -1,3 +1,0 @@
-import Testing
-
-// Tests for SynthStore arrive with its issue.

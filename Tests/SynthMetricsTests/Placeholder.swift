@@ -1,3 +1,0 @@
-import Testing
-
-// Tests for SynthMetrics arrive with its issue.

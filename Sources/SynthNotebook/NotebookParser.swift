@@ -118,7 +118,7 @@ package enum NotebookParser {
         let closed = end > start && closing.count >= fenceLength && closing.allSatisfy { $0 == fenceChar }
         if !closed {
             throw Diagnostic(
-                .error, "unclosed code fence: expected a closing `\(String(repeating: fenceChar, count: fenceLength))`",
+                .error, "unclosed code fence: expected a closing \(String(repeating: fenceChar, count: fenceLength)) line",
                 at: SourceLocation(file: path, line: start, column: lines[start - 1].prefix { $0 == " " }.count + 1),
                 notes: ["the fence opened here runs to the end of the notebook"], sourceLine: lines[start - 1])
         }

@@ -176,7 +176,7 @@ package struct NotebookRunner: Sendable {
             }
             defer { group.cancelAll() }
             guard let first = try await group.next(), let result = first else {
-                throw Diagnostic(.error, "cell `\(cell.label)` timed out after \(formatNumber(timeout)) s",
+                throw Diagnostic(.error, "cell `\(cell.label)` timed out after \(timeout) s",
                                  at: cell.location, notes: ["raise `#| timeout:` or remove it for no limit"])
             }
             return result

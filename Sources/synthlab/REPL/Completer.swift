@@ -79,7 +79,11 @@ let replCompletionHook: @convention(c) (UnsafePointer<CChar>?, Int32, Int32)
         guard let completer = activeCompleter else { return nil }
         let utf8 = Array(line.utf8)
         let prefix = String(decoding: utf8.prefix(Int(start)), as: UTF8.self)
-        guard let candidates = completer.candidates(line: line, start: prefix.count, word: word) else {
+        let found = completer.candidates(line: line, start: prefix.count, word: word)
+        if ProcessInfo.processInfo.environment["SYNTHLAB_DEBUG_COMPLETION"] != nil {
+            FileHandle.standardError.write(Data("[completion \(line.debugDescription) \(start) \(word.debugDescription) -> \(String(describing: found))]\n".utf8))
+        }
+        guard let candidates = found else {
             synth_rl_set_completion_over(0)  // fall back to readline's file name completion
             return nil
         }

@@ -11,10 +11,11 @@ final class LineReader {
         self.interactive = interactive
         self.historyFile = historyFile
         guard interactive else { return }
-        synth_rl_set_name("synthlab")
+        // readline keeps these pointers, so they must outlive the call: strdup'd once, never freed.
+        synth_rl_set_name(strdup("synthlab"))
         synth_rl_set_completion(replCompletionHook)
-        synth_rl_set_quote_characters("\"")
-        synth_rl_set_break_characters(" \t\n\"(),[]{}=:")
+        synth_rl_set_quote_characters(strdup("\""))
+        synth_rl_set_break_characters(strdup(" \t\n\"(),[]{}=:"))
         stifle_history(2000)
         if let historyFile { _ = read_history(historyFile) }  // ENOENT on first use is fine
     }

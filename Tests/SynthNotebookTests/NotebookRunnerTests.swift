@@ -1,0 +1,214 @@
+import Foundation
+import SynthTestSupport
+import SynthValues
+import Testing
+
+@testable import SynthNotebook
+
+/// A project folder holding one notebook, run again and again as it is edited.
+private struct Project {
+    let folder: URL
+    var text: String
+
+    init(_ text: String) throws {
+        folder = try TestPaths.temporaryFolder()
+        self.text = text
+    }
+
+    func run(params: [String] = [], useCache: Bool = true, refresh: Set<String> = []) async throws -> RunOutcome {
+        let url = folder.appendingPathComponent("nb.md")
+        try Data(text.utf8).write(to: url)
+        let notebook = try NotebookParser.load(url, path: url.path)
+        var settings = RunSettings(outputFolder: folder.appendingPathComponent("reports"))
+        settings.useCache = useCache
+        settings.refresh = refresh
+        let runner = NotebookRunner(notebook: notebook, params: try ResolvedParams(notebook: notebook, overrides: params),
+                                    settings: settings)
+        return await runner.run()
+    }
+
+    mutating func replace(_ old: String, with new: String) {
+        precondition(text.contains(old), "test edit target missing: \(old)")
+        text = text.replacingOccurrences(of: old, with: new)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+}
+
+private let cacheNotebook = """
+    ---
+    title: cache test
+    params:
+      n: 3
+      m: 5
+    ---
+
+    # Cache test
+
+    Prose that does not matter to any cell.
+
+    ```synth
+    #| label: a
+    a = [1, 2, params.n]
+    ```
+
+    ```synth
+    #| label: b
+    b = {x: 1}
+    ```
+
+    ```synth
+    #| label: c
+    c = [a, 10]
+    print c
+    ```
+
+    ```synth
+    #| label: d
+    print b params.m
+    ```
+
+    ```synth
+    #| label: e
+    print c
+    ```
+    """
+
+@Suite(.serialized) struct NotebookRunnerTests {
+    @Test func rerunsOnlyChangedCellsAndTheirDependents() async throws {
+        var project = try Project(cacheNotebook)
+        defer { project.remove() }
+        #expect(try await project.run().ranLabels == ["a", "b", "c", "d", "e"])
+        let cached = try await project.run()
+        #expect(cached.ranLabels == [])
+        #expect(cached.record.blocks.compactMap { if case .cell(let c) = $0 { c.cached } else { nil } } == Array(repeating: true, count: 5))
+        guard case .cell(let c) = cached.record.blocks[3] else { Issue.record("cell c"); return }
+        #expect(c.outputs == [.text("[[1, 2, 3], 10]")])  // outputs restored from the cache
+
+        // Editing prose recomputes nothing.
+        project.replace("Prose that does not matter", with: "Edited prose, still irrelevant")
+        #expect(try await project.run().ranLabels == [])
+        // A comment or spacing change in a cell is not a change of its normalized source.
+        project.replace("b = {x: 1}", with: "b = {x:   1}   # same value")
+        #expect(try await project.run().ranLabels == [])
+        // Editing cell a reruns a and the cells that read what a wrote (c, then e through c).
+        project.replace("a = [1, 2, params.n]", with: "a = [1, 2, params.n, 4]")
+        #expect(try await project.run().ranLabels == ["a", "c", "e"])
+        #expect(try await project.run().ranLabels == [])
+        // Editing b reruns only b and d.
+        project.replace("b = {x:   1}", with: "b = {x: 2}")
+        #expect(try await project.run().ranLabels == ["b", "d"])
+    }
+
+    @Test func paramChangesRerunOnlyTheirReaders() async throws {
+        let project = try Project(cacheNotebook)
+        defer { project.remove() }
+        _ = try await project.run()
+        #expect(try await project.run(params: ["m=6"]).ranLabels == ["d"])
+        #expect(try await project.run(params: ["m=6", "n=4"]).ranLabels == ["a", "c", "e"])
+        // Back to the defaults: those entries are still cached.
+        let back = try await project.run()
+        #expect(back.ranLabels == [])
+        #expect(back.record.params.map(\.value) == ["3", "5"])
+    }
+
+    @Test func noCacheAndRefreshOverride() async throws {
+        let project = try Project(cacheNotebook)
+        defer { project.remove() }
+        _ = try await project.run()
+        #expect(try await project.run(useCache: false).ranLabels == ["a", "b", "c", "d", "e"])
+        #expect(try await project.run(refresh: ["a"]).ranLabels == ["a", "c", "e"])
+        #expect(try await project.run(refresh: ["d"]).ranLabels == ["d"])
+        #expect(try await project.run().ranLabels == [])
+    }
+
+    @Test func changedInputFileRerunsItsReaders() async throws {
+        var project = try Project("""
+            ```synth
+            #| label: load
+            data = load "./mini" split="test"
+            ```
+
+            ```synth
+            #| label: count
+            n = data.docs
+            print n
+            ```
+
+            ```synth
+            #| label: other
+            z = 1
+            ```
+            """)
+        defer { project.remove() }
+        let mini = project.folder.appendingPathComponent("mini")
+        try FileManager.default.createDirectory(at: mini.appendingPathComponent("qrels"), withIntermediateDirectories: true)
+        let corpus = mini.appendingPathComponent("corpus.jsonl")
+        try Data("{\"_id\": \"d1\", \"title\": \"\", \"text\": \"alpha\"}\n".utf8).write(to: corpus)
+        try Data("{\"_id\": \"q1\", \"text\": \"alpha?\"}\n".utf8).write(to: mini.appendingPathComponent("queries.jsonl"))
+        try Data("query-id\tcorpus-id\tscore\nq1\td1\t1\n".utf8).write(to: mini.appendingPathComponent("qrels/test.tsv"))
+        let first = try await project.run()
+        #expect(first.failed == false)
+        #expect(first.ranLabels.contains("count"))
+        // Unchanged files: the reader is restored (the loader itself reruns only if its dataset cannot be cached).
+        let second = try await project.run()
+        #expect(!second.ranLabels.contains("count"))
+        #expect(!second.ranLabels.contains("other"))
+        #expect(second.record.provenance.inputs.keys.contains("mini/corpus.jsonl"))
+        // Same bytes rewritten: nothing changes.
+        try Data("{\"_id\": \"d1\", \"title\": \"\", \"text\": \"alpha\"}\n".utf8).write(to: corpus)
+        #expect(!(try await project.run()).ranLabels.contains("count"))
+        // New content: the loader and its reader rerun, the unrelated cell does not.
+        try Data("{\"_id\": \"d1\", \"title\": \"\", \"text\": \"alpha\"}\n{\"_id\": \"d2\", \"title\": \"\", \"text\": \"beta\"}\n".utf8)
+            .write(to: corpus)
+        let changed = try await project.run()
+        #expect(changed.ranLabels.contains("load"))
+        #expect(changed.ranLabels.contains("count"))
+        #expect(!changed.ranLabels.contains("other"))
+        guard case .cell(let count) = changed.record.blocks[1] else { Issue.record("count cell"); return }
+        #expect(count.outputs == [.text("2")])
+        project.replace("z = 1", with: "z = 2")
+        #expect(try await project.run().ranLabels.contains("other"))
+    }
+
+    @Test func failingCellStopsTheRunAndSkipsLaterCells() async throws {
+        let project = try Project("""
+            ```synth
+            #| label: fine
+            x = 1
+            ```
+
+            ```synth
+            #| label: allowed
+            #| error: true
+            print nope
+            ```
+
+            ```synth
+            #| label: broken
+            print x
+            print missing_name
+            ```
+
+            ```synth
+            #| label: after
+            print x
+            ```
+            """)
+        defer { project.remove() }
+        let outcome = try await project.run()
+        #expect(outcome.failed)
+        let cells = outcome.record.blocks.compactMap { if case .cell(let c) = $0 { c } else { nil } }
+        #expect(cells.map(\.status) == [.ok, .ok, .failed, .skipped])
+        #expect(outcome.record.firstFailure?.label == "broken")
+        guard case .error(let allowed)? = cells[1].outputs.last, case .error(let error)? = cells[2].outputs.last else {
+            Issue.record("expected errors"); return
+        }
+        #expect(allowed.message.contains("nope"))
+        let path = project.folder.appendingPathComponent("nb.md").path
+        #expect(error.location == SourceLocation(file: path, line: 15, column: 7))
+        #expect(error.sourceLine == "print missing_name")
+        #expect(cells[2].outputs.count == 1)  // a check error: nothing in the cell ran
+        #expect(cells[3].outputs.isEmpty)
+    }
+}

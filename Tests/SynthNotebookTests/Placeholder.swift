@@ -1,3 +1,0 @@
-import Testing
-
-// Tests for SynthNotebook arrive with its issue.

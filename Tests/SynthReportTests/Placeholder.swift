@@ -1,3 +1,0 @@
-import Testing
-
-// Tests for SynthReport arrive with its issue.

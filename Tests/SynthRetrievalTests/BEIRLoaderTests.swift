@@ -48,7 +48,7 @@ func renderedError(_ body: () throws -> Void) -> String? {
             Document(id: "d3", title: "", text: "Birds sing."),
         ])
         #expect(dataset.queries.map(\.id) == ["q1", "q2"])
-        #expect(dataset.qrels["test"] == ["q1": ["d1": 1], "q2": ["d2": 2]])
+        #expect(dataset.qrels["test"]?.judgements == ["q1": ["d1": 1], "q2": ["d2": 2]])
         #expect(dataset.splits == ["test"])
         #expect(dataset.warnings.isEmpty)
         #expect(dataset.summary == "dataset tiny: 3 docs, 2 queries, splits test (2 queries)")
@@ -61,8 +61,8 @@ func renderedError(_ body: () throws -> Void) -> String? {
         #expect(dataset.queries.count == 1109)
         #expect(dataset.qrels["test"]?.count == 300)
         #expect(dataset.qrels["train"]?.count == 809)
-        #expect(dataset.qrels["test"]?.values.reduce(0) { $0 + $1.count } == 339)
-        #expect(dataset.qrels["train"]?.values.reduce(0) { $0 + $1.count } == 919)
+        #expect(dataset.qrels["test"]?.judgementCount == 339)
+        #expect(dataset.qrels["train"]?.judgementCount == 919)
         #expect(dataset.corpus[0].id == "4983")
         #expect(dataset.corpus[0].title.hasPrefix("Microstructural development of human newborn"))
         #expect(dataset.warnings.isEmpty)
@@ -108,7 +108,7 @@ func renderedError(_ body: () throws -> Void) -> String? {
 
     @Test func trecFormatQrelsAreAccepted() throws {
         let folder = try makeBEIRFolder(qrels: ["dev": "q1 0 d1 1\nq2 0 d3 0\n"])
-        #expect(try BEIRLoader.load(folder).qrels["dev"] == ["q1": ["d1": 1], "q2": ["d3": 0]])
+        #expect(try BEIRLoader.load(folder).qrels["dev"]?.judgements == ["q1": ["d1": 1], "q2": ["d3": 0]])
     }
 
     @Test func unknownIDsInQrelsAreCountedWarnings() throws {
@@ -122,7 +122,7 @@ func renderedError(_ body: () throws -> Void) -> String? {
             "\(path):5: warning: 1 qrels rows name document ids missing from the corpus (first: \"dX\"); skipped",
             "\(path):6: warning: 1 qrels rows repeat a (query, document) pair; the last grade wins (first: \"q1 d1\"); skipped",
         ])
-        #expect(dataset.qrels["test"] == ["q1": ["d1": 2]])
+        #expect(dataset.qrels["test"]?.judgements == ["q1": ["d1": 2]])
     }
 
     @Test func missingSplitListsTheAvailableOnes() throws {

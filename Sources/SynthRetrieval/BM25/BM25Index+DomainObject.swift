@@ -6,7 +6,7 @@ extension BM25Index: DomainObject {
 
     /// For example `bm25 index: 5183 docs, 30127 terms, k1 0.9, b 0.4`.
     package var summary: String {
-        "bm25 index: \(documentCount) docs, \(termCount) terms, k1 \(formatNumber(Double(k1))), b \(formatNumber(Double(b)))"
+        "bm25 index: \(documentCount) docs, \(termCount) terms, k1 \(k1), b \(b)"
     }
 
     package var fieldNames: [String] { ["docs", "terms", "k1", "b", "avgdl", "tokens"] }

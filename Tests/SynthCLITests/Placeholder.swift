@@ -1,3 +1,0 @@
-import Testing
-
-// Tests for SynthCLI arrive with its issue.

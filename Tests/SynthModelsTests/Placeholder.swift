@@ -1,3 +1,0 @@
-import Testing
-
-// Tests for SynthModels arrive with its issue.

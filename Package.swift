@@ -87,6 +87,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // MARK: Benchmarks (release-only programs; results in BENCHMARKS.md)
+        .executableTarget(
+            name: "TrainStepBench", dependencies: ["SynthModels", "SynthTensor"], path: "bench/train-step",
+            exclude: ["pytorch_step.py", "run"], swiftSettings: swiftSettings),
+
         // MARK: Tests (one target per module; shared helpers in SynthTestSupport)
         .target(name: "SynthTestSupport", dependencies: ["SynthValues"], path: "Tests/SynthTestSupport"),
         .testTarget(name: "SynthValuesTests", dependencies: ["SynthValues", "SynthTestSupport"]),

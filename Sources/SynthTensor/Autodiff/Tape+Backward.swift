@@ -106,19 +106,13 @@ extension Tape {
             return [g, needs[1] ? Elementwise.map(g, pool: pool) { -$0 } : nil]
         case .multiply(let a, let b):
             return [
-                needs[0] ? Elementwise.zip(g, b, pool: pool) { $0 * $1 } : nil,
-                needs[1] ? Elementwise.zip(g, a, pool: pool) { $0 * $1 } : nil,
+                needs[0] ? Activation.multiply(g, b, pool: pool) : nil,
+                needs[1] ? Activation.multiply(g, a, pool: pool) : nil,
             ]
         case .affine(let factor):
             return [Elementwise.map(g, pool: pool) { $0 * factor }]
         case .gelu(let x):
-            return [
-                Elementwise.zip(g, x, pool: pool) { upstream, value in
-                    let cdf = 0.5 * (1 + FastMath.erf(value * 0.707_106_781))
-                    let pdf = FastMath.exp(-0.5 * value * value) * 0.398_942_280
-                    return upstream * (cdf + value * pdf)
-                }
-            ]
+            return [Activation.geluBackward(g, x, pool: pool)]
         case .tanh(let y):
             return [Elementwise.zip(g, y, pool: pool) { $0 * (1 - $1 * $1) }]
         case .exp(let y):
@@ -146,7 +140,7 @@ extension Tape {
                 gradient: g, normalized: normalized, inverseStd: inverseStd, gamma: gamma, pool: pool)
             return [result.dx, result.dgamma, result.dbeta]
         case .dropout(let mask):
-            return [Elementwise.zip(g, mask, pool: pool) { $0 * $1 }]
+            return [Activation.multiply(g, mask, pool: pool)]
 
         case .embedding(let ids, let rows):
             let width = node.shape[1]

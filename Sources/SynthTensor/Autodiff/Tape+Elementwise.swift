@@ -18,7 +18,7 @@ extension Tape {
     package func multiply(_ a: Variable, _ b: Variable) -> Variable {
         precondition(a.shape == b.shape, "multiply: shapes \(a.shape) and \(b.shape) differ")
         return record(
-            Elementwise.zip(a.value, b.value, pool: pool) { $0 * $1 }, .multiply(a: a.value, b: b.value),
+            Activation.multiply(a.value, b.value, pool: pool), .multiply(a: a.value, b: b.value),
             inputs: [a, b])
     }
 
@@ -32,10 +32,7 @@ extension Tape {
 
     /// GELU with the exact Gaussian CDF: `x · ½(1 + erf(x/√2))` (BERT's `hidden_act: gelu`).
     package func gelu(_ x: Variable) -> Variable {
-        let y = Elementwise.map(x.value, pool: pool) { value in
-            0.5 * value * (1 + FastMath.erf(value * 0.707_106_781))
-        }
-        return record(y, .gelu(x: x.value), inputs: [x])
+        record(Activation.gelu(x.value, pool: pool), .gelu(x: x.value), inputs: [x])
     }
 
     /// `tanh(x)`.
@@ -92,7 +89,6 @@ extension Tape {
                 target[position] = local.nextUniform() < rate ? 0 : keepScale
             }
         }
-        let y = Elementwise.zip(x.value, mask, pool: pool) { $0 * $1 }
-        return record(y, .dropout(mask: mask), inputs: [x])
+        return record(Activation.multiply(x.value, mask, pool: pool), .dropout(mask: mask), inputs: [x])
     }
 }

@@ -38,7 +38,7 @@ enum Elementwise {
     }
 
     /// `a + b`.
-    static func add(_ a: Tensor, _ b: Tensor, pool: BufferPool?) -> Tensor { zip(a, b, pool: pool) { $0 + $1 } }
+    static func add(_ a: Tensor, _ b: Tensor, pool: BufferPool?) -> Tensor { Activation.add(a, b, pool: pool) }
 
     /// Sum of every element, accumulated in Float64.
     static func sum(_ x: Tensor) -> Double {

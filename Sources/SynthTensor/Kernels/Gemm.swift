@@ -4,7 +4,7 @@ package enum Gemm {
     ///
     /// `op(A)` is `A` (`[m, k]`, leading dimension `lda`) or, with `transposeA`, the transpose of a `[k, m]` A.
     /// `op(B)` likewise is `[k, n]` or the transpose of `[n, k]`.
-    static func multiply(
+    package static func multiply(
         transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
@@ -35,7 +35,7 @@ package enum Gemm {
     ///
     /// Each item uses `multiply` semantics with `A` of `[m, k]` (or `[k, m]` transposed), `B` of `[k, n]`
     /// (or `[n, k]`), and `C` of `[m, n]`, packed densely.
-    static func batched(
+    package static func batched(
         batch: Int, transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, b: UnsafePointer<Float>, beta: Float = 0, c: UnsafeMutablePointer<Float>
     ) {

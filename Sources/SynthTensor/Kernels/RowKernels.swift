@@ -11,23 +11,20 @@ enum RowKernels {
         let rows = x.count / max(columns, 1)
         let y = Tensor(uninitialized: x.shape, pool: pool)
         let source = x.pointer, target = y.pointer, mask = keyMask?.pointer
-        Parallel.forRanges(rows, costPerItem: columns * 4) { range in
+        let ones = Tensor(shape: [columns], repeating: 1, pool: pool)
+        let onesPointer = ones.pointer
+        Parallel.forRanges(rows, costPerItem: columns * 8) { range in
             for row in range {
                 let input = source + row * columns, output = target + row * columns
-                let keep = mask.map { $0 + (row / rowsPerMaskRow) * columns }
+                let keep = mask.map { $0 + (row / rowsPerMaskRow) * columns } ?? onesPointer
                 var maximum = -Float.greatestFiniteMagnitude
-                var any = false
-                for column in 0..<columns where keep == nil || keep![column] != 0 {
-                    maximum = max(maximum, input[column])
-                    any = true
-                }
-                let useMask = keep != nil && any
-                var total: Float = 0
-                for column in 0..<columns {
-                    let value = FastMath.exp(input[column] - maximum)
-                    let kept = useMask ? (keep![column] != 0 ? value : 0) : value
-                    output[column] = kept
-                    total += kept
+                for column in 0..<columns where keep[column] != 0 { maximum = max(maximum, input[column]) }
+                if maximum == -Float.greatestFiniteMagnitude { maximum = 0 }
+                for column in 0..<columns { output[column] = FastMath.exp(input[column] - maximum) * keep[column] }
+                var total = sum(output, columns)
+                if total == 0 {  // every key masked: attend uniformly, as a large negative bias would
+                    for column in 0..<columns { output[column] = FastMath.exp(input[column] - maximum) }
+                    total = sum(output, columns)
                 }
                 if logarithm {
                     let logTotal = Foundation.log(total) + maximum
@@ -39,6 +36,22 @@ enum RowKernels {
             }
         }
         return y
+    }
+
+    /// Sum of `count` floats with four independent accumulators (vectorisable without reassociation flags).
+    @inline(__always)
+    static func sum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
+        var a: Float = 0, b: Float = 0, c: Float = 0, d: Float = 0
+        var index = 0
+        while index + 4 <= count {
+            a += x[index]; b += x[index + 1]; c += x[index + 2]; d += x[index + 3]
+            index += 4
+        }
+        while index < count {
+            a += x[index]
+            index += 1
+        }
+        return (a + b) + (c + d)
     }
 
     /// `dx = y ⊙ (g - Σ g⊙y)` per row.

@@ -9,6 +9,7 @@ struct SynthLab: AsyncParsableCommand {
             // one line per subcommand, keep sorted
             BM25.self,
             Check.self,
+            Embed.self,
             New.self,
             Repl.self,
             Run.self,

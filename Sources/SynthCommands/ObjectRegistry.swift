@@ -1,10 +1,11 @@
 import SynthRetrieval
+import SynthSynthesis
 import SynthValues
 
 /// The domain objects the notebook cache may save and restore, looked up by ``PersistableObject/persistedTypeName``.
 package enum ObjectRegistry {
     package static let persistable: [any PersistableObject.Type] = [
-        BEIRDataset.self, BM25Index.self, RunObject.self, EvaluationObject.self,
+        BEIRDataset.self, BM25Index.self, RunObject.self, EvaluationObject.self, SyntheticSet.self,
     ]
 
     /// The type saved under `name`, if any.

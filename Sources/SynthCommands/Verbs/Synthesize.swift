@@ -1,0 +1,106 @@
+import Foundation
+import SynthRetrieval
+import SynthSynthesis
+import SynthValues
+
+/// `synthesize queries`: the teacher writes queries for corpus passages (InPars / Promptagator).
+package enum SynthesizeQueriesCommand: VerbCommand {
+    package static let spec = VerbSpec(
+        name: "synthesize", subcommand: "queries",
+        summary: "generate queries that corpus passages answer, each paired with its passage as the positive",
+        discussion: """
+            Takes `docs` documents of the corpus from `offset` and asks the teacher for `per_doc` queries each \
+            (one request per passage, JSON-constrained output, the passage cut to about 1,000 characters). \
+            Queries that are empty, shorter than three words, duplicated or copied from the passage are kept \
+            but rejected with the reason. The result is a `synthetic_set` (fields `count`, `accepted`, \
+            `rejected`, `acceptance_rate`, `queries`, `samples`, `counts`). The template is looked up beside the \
+            notebook (`<name>.md`, `prompts/<name>.md`) before `stdlib/prompts/`.
+            """,
+        paper: "Bonifacio et al. 2022, InPars; Dai et al. 2023, Promptagator",
+        keywords: [
+            ArgSpec("from", .object("dataset"), doc: "the dataset whose corpus passages are used"),
+            ArgSpec("teacher", .object("teacher"), doc: "the LLM (from `llm`)"),
+            ArgSpec("per_doc", .int, default: .int(2), doc: "queries asked per passage"),
+            ArgSpec("docs", .int, default: .int(20), doc: "how many passages to use"),
+            ArgSpec("offset", .int, default: .int(0), doc: "index of the first passage in the corpus"),
+            ArgSpec("template", .string, default: .string("inpars-query"), doc: "the prompt template name"),
+            ArgSpec("seed", .int, default: .int(0), doc: "sampling seed (recorded in each record's provenance)"),
+        ],
+        result: "synthetic_set",
+        example: "queries = synthesize queries from=data per_doc=2 docs=10 teacher=t")
+
+    package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
+        guard let dataset = call.object("from", as: BEIRDataset.self),
+            let teacher = call.object("teacher", as: TeacherObject.self)
+        else { throw call.error("expected a dataset and a teacher") }
+        let count = call.int("docs") ?? 20, offset = call.int("offset") ?? 0
+        guard count > 0, offset >= 0, offset < dataset.corpus.count else {
+            throw call.error("expected docs ≥ 1 and 0 ≤ offset < \(dataset.corpus.count), found docs=\(count) offset=\(offset)")
+        }
+        var files: [URL] = []
+        let template = try SynthesisSupport.template(call.string("template") ?? "inpars-query", context, files: &files, call: call)
+        let passages = dataset.corpus[offset..<min(dataset.corpus.count, offset + count)].map {
+            SyntheticPassage(id: $0.id, text: $0.indexedText, origin: "corpus")
+        }
+        let generation = QueryGeneration(
+            template: template, perPassage: call.int("per_doc") ?? 2, seed: call.int("seed") ?? 0,
+            concurrency: teacher.concurrency)
+        let set = try await generation.run(
+            passages: passages, session: teacher.session, progress: SynthesisSupport.progress("synthesize queries", context))
+        return SynthesisSupport.outcome(set, teacher: teacher, files: files)
+    }
+}
+
+/// `synthesize syntriever`: chain-of-thought expansion, positives and plausibly-irrelevant negatives per query.
+package enum SynthesizeSyntrieverCommand: VerbCommand {
+    package static let spec = VerbSpec(
+        name: "synthesize", subcommand: "syntriever",
+        summary: "for each query, generate a reasoning expansion, synthetic positives and plausibly-irrelevant negatives",
+        discussion: """
+            Syntriever stage 1: the queries are the first `queries` judged queries of `split` (their first \
+            relevant document is the gold passage) or the accepted queries of a `synthetic_set` (their positive \
+            is the gold passage). The result's records hold the query, the gold and synthetic positives and the \
+            synthetic negatives, ready for `train`.
+            """,
+        paper: "Kim & Baek 2025, Syntriever (NAACL Findings)",
+        keywords: [
+            ArgSpec("from", .oneOf([.object("dataset"), .object("synthetic_set")]), doc: "a dataset or a set of synthetic queries"),
+            ArgSpec("teacher", .object("teacher"), doc: "the LLM (from `llm`)"),
+            ArgSpec("split", .string, default: .string("train"), doc: "the split whose judged queries are used (datasets)"),
+            ArgSpec("queries", .int, default: .int(20), doc: "how many queries to expand"),
+            ArgSpec("seed", .int, default: .int(0), doc: "sampling seed"),
+        ],
+        result: "synthetic_set",
+        example: "expanded = synthesize syntriever from=data split=\"train\" queries=5 teacher=t")
+
+    package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
+        guard let teacher = call.object("teacher", as: TeacherObject.self) else { throw call.error("expected a teacher") }
+        let limit = max(1, call.int("queries") ?? 20)
+        var inputs: [SyntrieverGeneration.Input] = []
+        if let dataset = call.object("from", as: BEIRDataset.self) {
+            let split = try DatasetSplit.choose(call.string("split") ?? "train", in: dataset, call: call)
+            let lookup = SynthesisSupport.passageLookup(dataset)
+            for query in try dataset.queries(split: split).prefix(limit) {
+                let judged = dataset.qrels[split]?[query.id] ?? [:]
+                let gold = judged.filter { $0.value > 0 }.keys.sorted().first
+                inputs.append(SyntrieverGeneration.Input(
+                    id: query.id, query: query.text,
+                    gold: gold.flatMap { id in lookup(id).map { SyntheticPassage(id: id, text: $0, origin: "corpus") } }))
+            }
+        } else if let set = call.object("from", as: SyntheticSet.self) {
+            for record in set.accepted.prefix(limit) {
+                inputs.append(SyntrieverGeneration.Input(
+                    id: record.id, query: record.query, gold: record.positive, provenance: record.provenance))
+            }
+        }
+        var files: [URL] = []
+        let generation = SyntrieverGeneration(
+            cotTemplate: try SynthesisSupport.template("syntriever-cot", context, files: &files, call: call),
+            positiveTemplate: try SynthesisSupport.template("syntriever-positive", context, files: &files, call: call),
+            negativeTemplate: try SynthesisSupport.template("syntriever-negative", context, files: &files, call: call),
+            seed: call.int("seed") ?? 0, concurrency: teacher.concurrency)
+        let set = try await generation.run(
+            inputs: inputs, session: teacher.session, progress: SynthesisSupport.progress("synthesize syntriever", context))
+        return SynthesisSupport.outcome(set, teacher: teacher, files: files)
+    }
+}

@@ -82,7 +82,9 @@ package struct ServerTimings: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case promptTokens = "prompt_n", promptMilliseconds = "prompt_ms", predictedTokens = "predicted_n"
+        case promptTokens = "prompt_n"
+        case promptMilliseconds = "prompt_ms"
+        case predictedTokens = "predicted_n"
         case predictedMilliseconds = "predicted_ms"
     }
 }

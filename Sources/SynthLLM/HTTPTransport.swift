@@ -37,7 +37,9 @@ struct HTTPTransport: Sendable {
             guard let http = response as? HTTPURLResponse else {
                 return .failure(.connection("expected an http response, found none"))
             }
-            let retryAfter = http.value(forHTTPHeaderField: "Retry-After").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            let retryAfter = http.value(forHTTPHeaderField: "Retry-After").flatMap {
+                Double($0.trimmingCharacters(in: .whitespaces))
+            }
             return .success(Reply(status: http.statusCode, retryAfter: retryAfter, body: data))
         } catch let error as URLError {
             switch error.code {

@@ -31,7 +31,9 @@ package struct LLMEndpoint: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case url, model, keyEnv = "key_env", timeout, concurrency
+        case url, model
+        case keyEnv = "key_env"
+        case timeout, concurrency
     }
 
     package init(from decoder: any Decoder) throws {

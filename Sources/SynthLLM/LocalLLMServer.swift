@@ -55,7 +55,8 @@ package actor LocalLLMServer {
     ///   - model: an alias (`qwen`, `smollm2`), a file name in `$SYNTHLAB_HOME/models`, or a path.
     ///   - parallel: server slots (requests decoded together); match the client's concurrency.
     ///   - contextSize: tokens per slot (prompt + completion).
-    ///   - threads: CPU threads (default: all cores, at most 8).
+    ///   - threads: CPU threads (default: one less than the cores, at least 1, at most 8: llama.cpp's
+    ///     spinning thread pool slows down 5–15× when any of its threads competes for a core).
     ///   - startupTimeout: seconds to wait for `/health`.
     /// - Throws: ``LLMError`` (`.server`) when the binary or model is missing, or the server exits or
     ///   does not become healthy in time (with the end of its log).
@@ -65,7 +66,7 @@ package actor LocalLLMServer {
     ) async throws -> LocalLLMServer {
         let resolved = try LocalModel(model)
         let binary = try LocalModel.serverBinary()
-        let threadCount = threads ?? min(8, ProcessInfo.processInfo.activeProcessorCount)
+        let threadCount = threads ?? min(8, max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
         var lastError = LLMError(.server, "llama-server did not start")
         for _ in 0..<3 {
             let port = try FreePort.find()
@@ -99,8 +100,10 @@ package actor LocalLLMServer {
         let watchdog = Process()
         watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
         watchdog.arguments =
-            ["-c", ServerWatchdog.script, "synthlab-llama-watchdog", "\(getpid())", pidFile.path, logFile.path,
-             binary.path] + arguments
+            [
+                "-c", ServerWatchdog.script, "synthlab-llama-watchdog", "\(getpid())", pidFile.path, logFile.path,
+                binary.path,
+            ] + arguments
         watchdog.standardInput = FileHandle.nullDevice
         watchdog.standardOutput = FileHandle.nullDevice
         watchdog.standardError = FileHandle.nullDevice

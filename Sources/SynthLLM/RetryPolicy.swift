@@ -16,7 +16,8 @@ package struct RetryPolicy: Sendable, Equatable {
     package var jitter: Double
 
     package init(
-        maxAttempts: Int = 5, baseDelay: Double = 0.5, multiplier: Double = 2, maxDelay: Double = 30, jitter: Double = 0.5
+        maxAttempts: Int = 5, baseDelay: Double = 0.5, multiplier: Double = 2, maxDelay: Double = 30,
+        jitter: Double = 0.5
     ) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay

@@ -17,8 +17,14 @@ struct WireRequest: Encodable, Sendable {
     var topLogprobs: Int?
 
     enum CodingKeys: String, CodingKey {
-        case model, messages, temperature, topP = "top_p", seed, maxTokens = "max_tokens", stop
-        case responseFormat = "response_format", grammar, logprobs, topLogprobs = "top_logprobs"
+        case model, messages, temperature
+        case topP = "top_p"
+        case seed
+        case maxTokens = "max_tokens"
+        case stop
+        case responseFormat = "response_format"
+        case grammar, logprobs
+        case topLogprobs = "top_logprobs"
     }
 
     init(model: String, request: ChatRequest) {
@@ -77,19 +83,29 @@ struct WireResponse: Decodable {
                 var token: String
                 var logprob: Double
                 var topLogprobs: [Top]?
-                enum CodingKeys: String, CodingKey { case token, logprob, topLogprobs = "top_logprobs" }
+                enum CodingKeys: String, CodingKey {
+                    case token, logprob
+                    case topLogprobs = "top_logprobs"
+                }
             }
             var content: [Entry]?
         }
         var message: Message?
         var finishReason: String?
         var logprobs: Logprobs?
-        enum CodingKeys: String, CodingKey { case message, finishReason = "finish_reason", logprobs }
+        enum CodingKeys: String, CodingKey {
+            case message
+            case finishReason = "finish_reason"
+            case logprobs
+        }
     }
     struct Usage: Decodable {
         var promptTokens: Int?
         var completionTokens: Int?
-        enum CodingKeys: String, CodingKey { case promptTokens = "prompt_tokens", completionTokens = "completion_tokens" }
+        enum CodingKeys: String, CodingKey {
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
+        }
     }
     var choices: [Choice]
     var usage: Usage?

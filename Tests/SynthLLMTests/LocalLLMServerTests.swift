@@ -95,7 +95,8 @@ struct LocalLLMServerTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let report = folder.appendingPathComponent("server.txt")
         let child = Process()
-        child.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        child.executableURL = URL(
+            fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
         child.arguments = ["--testing-library", "swift-testing", "--filter", "ownerHoldingAServer"]
         var environment = ProcessInfo.processInfo.environment
         environment[OwnerProcess.reportVariable] = report.path
@@ -106,7 +107,9 @@ struct LocalLLMServerTests {
         defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
         var fields: [Int] = []
         for _ in 0..<1200 where fields.count != 2 {
-            fields = ((try? String(contentsOf: report, encoding: .utf8)) ?? "").split(separator: " ").compactMap { Int($0) }
+            fields = ((try? String(contentsOf: report, encoding: .utf8)) ?? "").split(separator: " ").compactMap {
+                Int($0)
+            }
             if fields.count != 2 { try await Task.sleep(for: .milliseconds(50)) }
         }
         try #require(fields.count == 2, "the owner process did not start a server within 60 s")

@@ -79,7 +79,9 @@ struct RetryFaultTests {
             Issue.record("expected an error")
         } catch let error as LLMError {
             #expect(error.kind == .retriesExhausted)
-            #expect(error.message.hasPrefix("llm request to http://127.0.0.1:\(port)/v1 failed after 4 attempts: connection failed"))
+            #expect(
+                error.message.hasPrefix(
+                    "llm request to http://127.0.0.1:\(port)/v1 failed after 4 attempts: connection failed"))
         }
     }
 }

@@ -72,7 +72,8 @@ struct RetryPolicyTests {
         #expect(
             last
                 == .fail(
-                    LLMError(.retriesExhausted, "llm request to http://127.0.0.1:1/v1 failed after 3 attempts: timed out")))
+                    LLMError(
+                        .retriesExhausted, "llm request to http://127.0.0.1:1/v1 failed after 3 attempts: timed out")))
     }
 
     @Test func singleAttemptPolicyNeverRetries() {

@@ -100,9 +100,14 @@ struct WireFormatTests {
         #expect(response.usage == TokenUsage(promptTokens: 30, completionTokens: 1))
         #expect(
             response.logprobs == [
-                TokenLogprob(token: "Hi", logprob: -0.5, top: [.init(token: "Hi", logprob: -0.5), .init(token: "Hello", logprob: -1.5)])
+                TokenLogprob(
+                    token: "Hi", logprob: -0.5,
+                    top: [.init(token: "Hi", logprob: -0.5), .init(token: "Hello", logprob: -1.5)])
             ])
-        #expect(response.serverTimings == ServerTimings(promptTokens: 30, promptMilliseconds: 12.5, predictedTokens: 1, predictedMilliseconds: 4))
+        #expect(
+            response.serverTimings
+                == ServerTimings(
+                    promptTokens: 30, promptMilliseconds: 12.5, predictedTokens: 1, predictedMilliseconds: 4))
     }
 
     @Test func truncatedBodyIsAMalformedResponse() {

@@ -107,7 +107,8 @@ final class FaultServer: @unchecked Sendable {
             let extra = retryAfter.map { "Retry-After: \($0)\r\n" } ?? ""
             write(connection, status: code, extraHeaders: extra, body: Data(payload.utf8))
         case .truncated:
-            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\nConnection: close\r\n\r\n"
+            let head =
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\nConnection: close\r\n\r\n"
             send(connection, Data(head.utf8) + Data(#"{"choices":[{"message":{"con"#.utf8))
         case .malformedJSON:
             write(connection, status: 200, extraHeaders: "", body: Data(#"{"choices":[{"message":{"con"#.utf8))
@@ -123,7 +124,8 @@ final class FaultServer: @unchecked Sendable {
         while true {
             if let end = buffer.range(of: Data("\r\n\r\n".utf8)) {
                 let head = String(decoding: buffer[..<end.lowerBound], as: UTF8.self).lowercased()
-                let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                let length =
+                    head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
                     .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
                 if buffer.count - end.upperBound >= length {
                     return Data(buffer[end.upperBound..<end.upperBound + length])

@@ -42,7 +42,7 @@ package enum ParamValue: Sendable, Equatable, CustomStringConvertible {
     package var description: String {
         switch self {
         case .int(let i): String(i)
-        case .number(let d): formatNumber(d)
+        case .number(let d): d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
         case .string(let s): s
         case .bool(let b): b ? "true" : "false"
         }

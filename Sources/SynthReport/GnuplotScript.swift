@@ -33,7 +33,7 @@ package enum GnuplotScript {
             "set title \(quote(plot.title)) noenhanced",
             "set xlabel \(quote(plot.xLabel)) noenhanced",
             "set ylabel \(quote(plot.yLabel)) noenhanced",
-            "set key noenhanced top right",
+            "set key noenhanced below horizontal",
             "set grid ytics lc rgb '#dddddd'",
             "set border 3",
             "set tics nomirror",

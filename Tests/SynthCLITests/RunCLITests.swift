@@ -1,0 +1,251 @@
+import Foundation
+import SynthTestSupport
+import Testing
+
+/// Runs the built `synthlab` binary in a temporary project folder.
+struct CLIProject {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    let folder: URL
+
+    init() throws { folder = try TestPaths.temporaryFolder() }
+
+    static var binary: URL {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("synthlab")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return TestPaths.root.appendingPathComponent(".build/debug/synthlab")
+    }
+
+    func write(_ name: String, _ text: String) throws {
+        let url = folder.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    func read(_ name: String) throws -> String {
+        try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+    }
+
+    func synthlab(_ arguments: [String], stdin: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        environment["HOME"] = folder.path
+        process.environment = environment
+        process.currentDirectoryURL = folder
+        let out = folder.appendingPathComponent(".stdout"), err = folder.appendingPathComponent(".stderr")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        let input = Pipe()
+        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
+        try process.run()
+        if let stdin {
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+        }
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
+                      stderr: try String(contentsOf: err, encoding: .utf8))
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+}
+
+/// Removes what legitimately differs between runs: the provenance block and timings.
+func withoutProvenanceAndTimings(html: String) -> String {
+    var text = html
+    if let start = text.range(of: "<details class=\"provenance\""),
+       let end = text.range(of: "</details>", range: start.upperBound..<text.endIndex)
+    {
+        text.removeSubrange(start.lowerBound..<end.upperBound)
+    }
+    while let start = text.range(of: "<span class=\"time\">"),
+          let end = text.range(of: "</span>", range: start.upperBound..<text.endIndex)
+    {
+        text.removeSubrange(start.lowerBound..<end.upperBound)
+    }
+    return text
+}
+
+func withoutProvenanceAndTimings(json: String) throws -> String {
+    var object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    object["provenance"] = nil
+    if var cells = object["cells"] as? [[String: Any]] {
+        for i in cells.indices { cells[i]["seconds"] = nil }
+        object["cells"] = cells
+    }
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    return String(decoding: data, as: UTF8.self)
+}
+
+private let notebook = """
+    ---
+    title: CLI test
+    params:
+      n: 3
+    ---
+
+    # Numbers
+
+    ```synth
+    #| label: make
+    xs = [1, 2, params.n]
+    ```
+
+    ```synth
+    #| label: say
+    print "xs:" xs
+    ```
+
+    ```synth
+    #| label: data
+    print "<script>alert(1)</script>"
+    show [{id: "<img src=x onerror=alert(1)>", text: "a & b"}]
+    ```
+    """
+
+@Suite(.serialized) struct RunCLITests {
+    @Test func runWritesReportsAndUsesTheCacheOnRerun() throws {
+        let project = try CLIProject()
+        defer { project.remove() }
+        try project.write("nb.md", notebook)
+        let first = try project.synthlab(["run", "nb.md"])
+        #expect(first.status == 0)
+        #expect(first.stdout == "")
+        let lines = first.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4)
+        #expect(lines[0].hasPrefix("[1/3] make … done in "))
+        #expect(lines[2].hasPrefix("[3/3] data … done in "))
+        #expect(lines[3] == "report: reports/nb.html (+ .json)")
+        #expect(FileManager.default.fileExists(atPath: project.folder.appendingPathComponent(".synthlab/cells.sqlite").path))
+        let second = try project.synthlab(["run", "nb.md"])
+        #expect(second.status == 0)
+        #expect(second.stderr.split(separator: "\n").prefix(3) == ["[1/3] make … cached", "[2/3] say … cached", "[3/3] data … cached"])
+        let json = try project.read("reports/nb.json")
+        #expect(json.contains("\"cached\": true"))
+        let param = try project.synthlab(["run", "nb.md", "--param", "n=4", "--out", "other"])
+        #expect(param.stderr.split(separator: "\n").prefix(3).map { $0.hasSuffix("cached") } == [false, false, true])
+        #expect(try project.read("other/nb.json").contains("\"params\": {\n    \"n\": 4\n  }"))
+        #expect(try project.read("other/nb.html").contains("<td><code>4</code></td><td>int</td><td>--param</td>"))
+    }
+
+    @Test func dataArrivesEscaped() throws {
+        let project = try CLIProject()
+        defer { project.remove() }
+        try project.write("nb.md", notebook + "\n\nRaw <script>alert(2)</script> in prose.\n")
+        #expect(try project.synthlab(["run", "nb.md"]).status == 0)
+        let html = try project.read("reports/nb.html")
+        #expect(!html.lowercased().contains("<script"))
+        #expect(!html.contains("<img"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;"))
+        #expect(html.contains("<!-- raw HTML omitted -->alert(2)<!-- raw HTML omitted -->"))
+    }
+
+    @Test func twoRunsGiveIdenticalReportsOutsideProvenanceAndTimings() throws {
+        let project = try CLIProject()
+        defer { project.remove() }
+        try project.write("nb.md", notebook)
+        #expect(try project.synthlab(["run", "nb.md", "--no-cache", "--out", "a"]).status == 0)
+        #expect(try project.synthlab(["run", "nb.md", "--no-cache", "--out", "b"]).status == 0)
+        let a = try project.read("a/nb.html"), b = try project.read("b/nb.html")
+        #expect(withoutProvenanceAndTimings(html: a) == withoutProvenanceAndTimings(html: b))
+        #expect(try withoutProvenanceAndTimings(json: project.read("a/nb.json"))
+                == withoutProvenanceAndTimings(json: project.read("b/nb.json")))
+        // No cache was written with --no-cache.
+        #expect(!FileManager.default.fileExists(atPath: project.folder.appendingPathComponent(".synthlab/cells.sqlite").path))
+    }
+
+    @Test func failingCellWritesReportWithBannerAndExitsOne() throws {
+        let project = try CLIProject()
+        defer { project.remove() }
+        try project.write("nb.md", """
+            ```synth
+            #| label: ok
+            x = 1
+            ```
+
+            ```synth
+            #| label: bad
+            y = [x, nothing_here]
+            ```
+
+            ```synth
+            #| label: later
+            print x
+            ```
+            """)
+        let result = try project.synthlab(["run", "nb.md"])
+        #expect(result.status == 1)
+        #expect(result.stderr == """
+            [1/3] ok … done in \(result.stderr.split(separator: "\n")[0].split(separator: " ").suffix(2).joined(separator: " "))
+            [2/3] bad … FAILED after \(result.stderr.split(separator: "\n")[1].split(separator: " ").suffix(2).joined(separator: " "))
+            [3/3] later … skipped (upstream failed)
+            nb.md:8:10: error: unknown variable `nothing_here`
+                y = [x, nothing_here]
+                        ^
+            report: reports/nb.html (+ .json)
+
+            """)
+        let html = try project.read("reports/nb.html")
+        #expect(html.contains("<div class=\"banner\" role=\"alert\"><strong>✗ Run stopped:</strong> cell <a href=\"#cell-bad\">bad</a> failed at <code>nb.md:8:10</code>"))
+        #expect(html.contains("<section class=\"cell status-skipped\" id=\"cell-later\">"))
+        let json = try project.read("reports/nb.json")
+        #expect(json.contains("\"failed_cell\": \"bad\""))
+        #expect(json.contains("\"status\": \"skipped\""))
+    }
+
+    @Test func paramErrorsAndUsageErrors() throws {
+        let project = try CLIProject()
+        defer { project.remove() }
+        try project.write("nb.md", notebook)
+        let typed = try project.synthlab(["run", "nb.md", "--param", "n=three"])
+        #expect(typed.status == 1)
+        #expect(typed.stderr == "error: --param n: expected int, found \"three\"\n  note: `n` is declared at nb.md:4:3 with default 3\n")
+        let unknown = try project.synthlab(["run", "nb.md", "--param", "m=1"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.hasPrefix("error: unknown param `m` in --param\n"))
+        let refresh = try project.synthlab(["run", "nb.md", "--refresh", "mkae"])
+        #expect(refresh.stderr == "error: --refresh: no cell labelled `mkae` in nb.md\n  note: did you mean `make`?\n")
+        let usage = try project.synthlab(["run", "nb.md", "--bogus"])
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("Unknown option '--bogus'"))
+        #expect(try project.synthlab(["run"]).status == 2)
+        let missing = try project.synthlab(["run", "absent.md"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "absent.md: error: cannot read notebook\n")
+        try project.write("open.md", "# x\n\n```synth\nx = 1\n")
+        let unclosed = try project.synthlab(["run", "open.md"])
+        #expect(unclosed.status == 1)
+        #expect(unclosed.stderr == "open.md:3:1: error: unclosed code fence: expected a closing ``` line\n    ```synth\n    ^\n  note: the fence opened here runs to the end of the notebook\n")
+    }
+
+    @Test func checkAndNew() throws {
+        let project = try CLIProject()
+        defer { project.remove() }
+        let created = try project.synthlab(["new", "exp"])
+        #expect(created.status == 0)
+        #expect(created.stderr == "wrote exp.md; run it with: synthlab run exp.md\n")
+        let checked = try project.synthlab(["check", "exp.md"])
+        #expect(checked.status == 0)
+        #expect(checked.stderr == "exp.md: ok (3 cells, 2 params)\n")
+        let again = try project.synthlab(["new", "exp"])
+        #expect(again.status == 1)
+        #expect(again.stderr == "exp.md: error: exp.md already exists\n  note: pass --force to overwrite it\n")
+        try project.write("bad.md", "```synth\nx = 1\nprnt x\n```\n")
+        let bad = try project.synthlab(["check", "bad.md"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.hasPrefix("bad.md:3:1: error: "))
+        #expect(bad.stderr.contains("did you mean `print`?"))
+        #expect(!FileManager.default.fileExists(atPath: project.folder.appendingPathComponent("reports").path))
+    }
+}

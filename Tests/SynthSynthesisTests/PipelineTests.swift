@@ -278,3 +278,22 @@ import Testing
         #expect(set.trainingTriples[0].negatives == ["neg"])
     }
 }
+
+@Suite struct TrainingViewTests {
+    @Test func setsInTrainingShapes() {
+        let gold = SyntheticPassage(id: "d", text: "gold", origin: "corpus")
+        var set = SyntheticSet(kind: "mixed")
+        set.records = [
+            SyntheticRecord(id: "s", kind: "syntriever", query: "q", positives: [gold, SyntheticPassage(text: "p+", origin: "synthetic")],
+                            negatives: [SyntheticPassage(text: "p-", origin: "synthetic")], extra: ["cot": "q because"]),
+            SyntheticRecord(id: "pw", kind: "pairwise", query: "q", positives: [gold], negatives: [SyntheticPassage(id: "e", text: "other", origin: "retrieved")]),
+            SyntheticRecord(id: "r", kind: "ranked-chain", query: "a", texts: ["a", "b", "c"]),
+            SyntheticRecord(id: "p", kind: "pointwise", query: "q", candidates: [gold], scores: [0.75]),
+            SyntheticRecord(id: "x", kind: "pairwise", query: "q", positives: [gold], negatives: [gold], accepted: false),
+        ]
+        #expect(set.syntrieverTuples.first == .init(query: "q", gold: "gold", syntheticPositives: ["p+"], cot: "q because", negatives: ["p-"]))
+        #expect(set.preferencePairs.map(\.other) == ["other"])
+        #expect(set.rankedLists == [["a", "b", "c"]])
+        #expect(set.pointwiseLabels.map(\.score) == [0.75])
+    }
+}

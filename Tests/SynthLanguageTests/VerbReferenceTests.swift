@@ -1,5 +1,6 @@
 import Foundation
 import SynthCommands
+import SynthSynthesis
 import SynthTestSupport
 import SynthValues
 import Testing
@@ -45,6 +46,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: project) }
         let interpreter = try makeInterpreter(project: project)
         try await runCell(interpreter, TinyBEIR.setup)
+        interpreter.restore("t", .object(TeacherObject(teacher: ScriptedTeacher(), source: "script")))
+        interpreter.restore("queries", .object(SyntheticSet(kind: "queries")))
         let cell = try interpreter.prepare(spec.example, at: SourceLocation(file: "example", line: 1))
         #expect(!cell.statements.isEmpty)
     }

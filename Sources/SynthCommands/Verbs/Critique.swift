@@ -1,0 +1,71 @@
+import Foundation
+import SynthRetrieval
+import SynthSynthesis
+import SynthValues
+
+/// `critique`: critique → revise chains over synthetic queries, accepted by a reward rule (dSC).
+package enum CritiqueCommand: VerbCommand {
+    package static let spec = VerbSpec(
+        name: "critique",
+        summary: "improve synthetic queries by critique → revise chains, keeping revisions by a reward and acceptance rule",
+        discussion: """
+            For each accepted record, the teacher critiques the query against its passage and proposes a \
+            revision; the revision replaces the query when the acceptance rule says so, given the reward of \
+            both: `judge` (the teacher's yes/no relevance probability) or `retrieval` (reciprocal rank of the \
+            positive passage in `index`). Rules: `metropolis` (accept with probability min(1, \
+            exp((r' − r)/temperature)), Distilled Self-Critique), `strict` (only improvements), `always`. \
+            Shows the acceptance rate and the mean reward before and after; returns a new `synthetic_set`.
+            """,
+        paper: "Gallego 2024, Distilled Self-Critique of LLMs with Synthetic Data (dSC)",
+        positional: [ArgSpec("set", .object("synthetic_set"), doc: "the synthetic queries to improve")],
+        keywords: [
+            ArgSpec("teacher", .object("teacher"), doc: "the LLM (from `llm`)"),
+            ArgSpec("reward", .choice(["judge", "retrieval"]), default: .string("judge"), doc: "how a query is scored"),
+            ArgSpec("index", .object("bm25_index"), optional: true, doc: "the index for the `retrieval` reward"),
+            ArgSpec("rule", .choice(["metropolis", "strict", "always"]), default: .string("metropolis"),
+                    doc: "the acceptance rule"),
+            ArgSpec("temperature", .number, default: .double(1), doc: "Metropolis temperature"),
+            ArgSpec("steps", .int, default: .int(1), doc: "critique → revise rounds per query"),
+            ArgSpec("seed", .int, default: .int(0), doc: "sampling and acceptance seed"),
+        ],
+        result: "synthetic_set",
+        example: "better = critique queries teacher=t reward=\"retrieval\" index=index steps=2")
+
+    package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
+        guard let set = call.object("set", as: SyntheticSet.self),
+            let teacher = call.object("teacher", as: TeacherObject.self)
+        else { throw call.error("expected a synthetic set and a teacher") }
+        var files: [URL] = []
+        let reward: any SampleReward
+        if call.string("reward") == "retrieval" {
+            guard let index = call.object("index", as: BM25Index.self) else {
+                throw call.error("expected `index=` for the retrieval reward", notes: ["e.g. index = bm25 data"])
+            }
+            reward = RetrievalReward(retriever: BM25Retriever(index: index))
+        } else {
+            let verification = RelevanceVerification(
+                template: try SynthesisSupport.template("verify-relevance", context, files: &files, call: call),
+                seed: call.int("seed") ?? 0, concurrency: teacher.concurrency)
+            reward = JudgeReward(verification: verification, session: teacher.session)
+        }
+        let temperature = call.double("temperature") ?? 1
+        guard temperature > 0 else { throw call.error("expected temperature > 0, found \(formatNumber(temperature))") }
+        let rule: AcceptanceRule
+        switch call.string("rule") {
+        case "strict": rule = .strictImprovement
+        case "always": rule = .always
+        default: rule = .metropolis(temperature: temperature)
+        }
+        let chains = CritiqueRevision(
+            critiqueTemplate: try SynthesisSupport.template("critique-query", context, files: &files, call: call),
+            reviseTemplate: try SynthesisSupport.template("revise-query", context, files: &files, call: call),
+            reward: reward, rule: rule, steps: call.int("steps") ?? 1, seed: call.int("seed") ?? 0,
+            concurrency: teacher.concurrency)
+        let (revised, statistics) = try await chains.run(
+            set, session: teacher.session, progress: SynthesisSupport.progress("critique", context))
+        let line = "critique: \(statistics.proposals) proposals, \(statistics.accepted) accepted "
+            + "(\(formatFixed(statistics.acceptanceRate * 100, digits: 1))%), mean reward "
+            + "\(formatFixed(statistics.meanBefore, digits: 3)) → \(formatFixed(statistics.meanAfter, digits: 3))"
+        return SynthesisSupport.outcome(revised, before: set.counts, teacher: teacher, files: files, extra: [.text(line)])
+    }
+}

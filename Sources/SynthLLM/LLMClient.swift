@@ -12,12 +12,19 @@ import SynthValues
 /// missing response is an error instead of a call. Identical requests in flight at the same time are
 /// sent once.
 ///
+/// A client made with ``init(localModel:parallel:contextSize:threads:registry:store:offline:retryPolicy:jitterSeed:)``
+/// starts the embedded llama.cpp server only when the first request is not in the store (so replays
+/// and offline runs need no server), and if that server dies mid-run it is restarted once per failed
+/// request through the ``LocalLLMServerRegistry``; responses already received stay in the store.
+///
 /// ```swift
 /// let client = LLMClient(endpoint: server.endpoint, store: try ResponseStore(path: stateFolder.appending(path: "llm.sqlite")))
 /// let answer = try await client.complete(ChatRequest(messages: [.user("Say hi")], seed: 1, maxTokens: 8))
 /// let usage = await client.usage   // requestsNew, requestsReplayed, promptTokens, completionTokens
 /// ```
 package actor LLMClient {
+    /// The configured endpoint. For a local-model client its `url` is a placeholder
+    /// (`http://127.0.0.1/v1`) until the server starts; `model` is always the name in store keys.
     package nonisolated let endpoint: LLMEndpoint
     package nonisolated let offline: Bool
     private let store: ResponseStore?
@@ -27,6 +34,17 @@ package actor LLMClient {
     private let limiter: AsyncSemaphore
     private var inFlight: [String: Task<ChatResponse, any Error>] = [:]
     private var jitter: SplitMix64
+    private let local: LocalTarget?
+    private var liveEndpoint: LLMEndpoint?
+
+    /// The server a local-model client starts on demand.
+    private struct LocalTarget: Sendable {
+        var model: String
+        var parallel: Int
+        var contextSize: Int
+        var threads: Int?
+        var registry: LocalLLMServerRegistry
+    }
 
     /// Requests and tokens so far. Token counts are those of new calls (what this run spent);
     /// replayed responses count in ``LLMUsage/requestsReplayed`` only.
@@ -50,7 +68,42 @@ package actor LLMClient {
         transport = HTTPTransport(concurrency: endpoint.concurrency, timeout: endpoint.timeout)
         limiter = AsyncSemaphore(limit: endpoint.concurrency)
         jitter = SplitMix64(seed: jitterSeed)
+        local = nil
+        liveEndpoint = endpoint
         usage.endpoints = ["\(endpoint.model) @ \(endpoint.url.absoluteString)"]
+    }
+
+    /// A client for the embedded llama.cpp server with a local model, started on the first request
+    /// that is not stored and restarted if it dies.
+    ///
+    /// ```swift
+    /// let client = try LLMClient(localModel: "qwen", parallel: 2, store: store, offline: context.offline)
+    /// ```
+    /// - Parameters:
+    ///   - localModel: an alias (`qwen`, `smollm2`), a file in `$SYNTHLAB_HOME/models`, or a path.
+    ///   - parallel: server slots, also the client's concurrency limit.
+    /// - Throws: ``LLMError`` when the model file does not exist (checked now, not at the first request).
+    package init(
+        localModel: String, parallel: Int = 1, contextSize: Int = 2048, threads: Int? = nil,
+        registry: LocalLLMServerRegistry = .shared, store: ResponseStore?, offline: Bool = false,
+        retryPolicy: RetryPolicy = RetryPolicy(), jitterSeed: UInt64 = UInt64.random(in: 0...UInt64.max)
+    ) throws {
+        let resolved = try LocalModel(localModel)
+        let placeholder = LLMEndpoint(
+            url: URL(string: "http://127.0.0.1/v1")!, model: resolved.name, concurrency: max(1, parallel))
+        endpoint = placeholder
+        self.store = store
+        self.offline = offline
+        self.retryPolicy = retryPolicy
+        environment = [:]
+        transport = HTTPTransport(concurrency: placeholder.concurrency, timeout: placeholder.timeout)
+        limiter = AsyncSemaphore(limit: placeholder.concurrency)
+        jitter = SplitMix64(seed: jitterSeed)
+        local = LocalTarget(
+            model: localModel, parallel: max(1, parallel), contextSize: contextSize, threads: threads,
+            registry: registry)
+        liveEndpoint = nil
+        usage.endpoints = ["\(resolved.name) @ local llama.cpp"]
     }
 
     deinit { transport.close() }
@@ -120,7 +173,10 @@ package actor LLMClient {
         if offline { throw LLMError.offlineMissing(key: prepared.key) }
         let bearer = try apiKey()
         let seed = jitter.next()
-        let task = Task { try await self.send(prepared, bearer: bearer, jitterSeed: seed) }
+        let task = Task {
+            let target = try await self.currentEndpoint()
+            return try await self.sendRestartingLocalServer(prepared, to: target, bearer: bearer, jitterSeed: seed)
+        }
         inFlight[prepared.key] = task
         defer { inFlight[prepared.key] = nil }
         let response = try await withTaskCancellationHandler {
@@ -143,10 +199,43 @@ package actor LLMClient {
         return value
     }
 
+    /// The endpoint to send to: the configured one, or the local server (started or restarted as needed).
+    private func currentEndpoint() async throws -> LLMEndpoint {
+        if let liveEndpoint { return liveEndpoint }
+        guard let local else { return endpoint }
+        let server = try await local.registry.server(
+            model: local.model, parallel: local.parallel, contextSize: local.contextSize, threads: local.threads)
+        var live = server.endpoint
+        live.concurrency = endpoint.concurrency
+        liveEndpoint = live
+        return live
+    }
+
+    /// Forgets a local server's endpoint so the next ``currentEndpoint()`` asks the registry, which
+    /// restarts a dead server; returns the new endpoint if it differs from `failed`.
+    private func replacement(for failed: LLMEndpoint) async throws -> LLMEndpoint? {
+        guard local != nil else { return nil }
+        if liveEndpoint == failed { liveEndpoint = nil }
+        let fresh = try await currentEndpoint()
+        return fresh == failed ? nil : fresh
+    }
+
+    /// ``send(_:to:bearer:jitterSeed:)``; when a local server stopped answering, once more on its replacement.
+    private nonisolated func sendRestartingLocalServer(
+        _ prepared: PreparedRequest, to target: LLMEndpoint, bearer: String?, jitterSeed: UInt64
+    ) async throws -> ChatResponse {
+        do {
+            return try await send(prepared, to: target, bearer: bearer, jitterSeed: jitterSeed)
+        } catch let error as LLMError where [.retriesExhausted, .connection, .timeout].contains(error.kind) {
+            guard let fresh = try await replacement(for: target) else { throw error }
+            return try await send(prepared, to: fresh, bearer: bearer, jitterSeed: jitterSeed &+ 1)
+        }
+    }
+
     /// Sends with retries, then stores; runs off the actor except for the short store hop.
-    private nonisolated func send(_ prepared: PreparedRequest, bearer: String?, jitterSeed: UInt64) async throws
-        -> ChatResponse
-    {
+    private nonisolated func send(
+        _ prepared: PreparedRequest, to endpoint: LLMEndpoint, bearer: String?, jitterSeed: UInt64
+    ) async throws -> ChatResponse {
         var schedule = RetrySchedule(policy: retryPolicy, seed: jitterSeed, endpoint: endpoint.url.absoluteString)
         while true {
             try Task.checkCancellation()

@@ -30,10 +30,12 @@ package actor LocalLLMServerRegistry {
         model: String = LocalModel.defaultAlias, parallel: Int = 1, contextSize: Int = 2048, threads: Int? = nil
     ) async throws -> LocalLLMServer {
         let configuration = Configuration(model: model, parallel: parallel, contextSize: contextSize, threads: threads)
-        if let existing = servers[configuration] {
+        while let existing = servers[configuration] {
             if let server = try? await existing.value, await server.isRunning { return server }
-            if let server = try? await existing.value { await server.stop() }
+            // Another caller may have replaced the entry while this one was suspended.
+            guard servers[configuration] == existing else { continue }
             servers[configuration] = nil
+            if let server = try? await existing.value { await server.stop() }
         }
         let task = Task {
             try await LocalLLMServer.start(
@@ -41,10 +43,13 @@ package actor LocalLLMServerRegistry {
         }
         servers[configuration] = task
         do { return try await task.value } catch {
-            servers[configuration] = nil
+            if servers[configuration] == task { servers[configuration] = nil }
             throw error
         }
     }
+
+    /// How many server configurations have been started (or are starting) and not stopped.
+    package var serverCount: Int { servers.count }
 
     /// Stops every server this registry started.
     package func stopAll() async {

@@ -87,6 +87,45 @@ struct LocalLLMServerTests {
         #expect(try await store.count() == 6)
     }
 
+    /// A local-model client starts its server only on a store miss, and when the server dies mid-batch
+    /// the registry restarts it and the batch completes.
+    @Test func localModelClientStartsOnDemandAndRestartsAfterACrash() async throws {
+        let registry = LocalLLMServerRegistry()  // its own, so killing the server disturbs no other test
+        let (store, folder) = try TestServer.freshStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let requests = (0..<6).map {
+            ChatRequest(messages: [.user("List \($0) colours.")], temperature: 0, seed: 1, maxTokens: 32)
+        }
+        let offline = try LLMClient(
+            localModel: "smollm2", parallel: 2, contextSize: 256, threads: 1, registry: registry, store: store,
+            offline: true)
+        #expect(offline.endpoint.model == "smollm2-135m-instruct-q4_1")
+        await #expect(throws: LLMError.offlineMissing(key: offline.key(for: requests[0]))) {
+            try await offline.complete(requests[0])
+        }
+        #expect(await registry.serverCount == 0)
+
+        let client = try LLMClient(
+            localModel: "smollm2", parallel: 2, contextSize: 256, threads: 1, registry: registry, store: store,
+            retryPolicy: TestServer.quickRetries)
+        let batch = Task { try await client.complete(batch: requests) }
+        while try await store.count() < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        let first = try await registry.server(model: "smollm2", parallel: 2, contextSize: 256, threads: 1)
+        let storedBeforeCrash = try await store.count()
+        kill(first.serverPID, SIGKILL)
+        #expect(storedBeforeCrash < 6, "the batch must still be running when the server dies")
+        let answers = try await batch.value
+        #expect(answers.count == 6)
+        #expect(try await store.count() == 6)
+        let second = try await registry.server(model: "smollm2", parallel: 2, contextSize: 256, threads: 1)
+        #expect(second !== first)
+        #expect(await second.isRunning)
+        #expect(await client.usage.requestsNew == 6)
+        await registry.stopAll()
+        #expect(!ServerProcesses.isAlive(second.serverPID))
+        #expect(await registry.serverCount == 0)
+    }
+
     /// The process owning a server is killed (SIGKILL cannot be caught; SIGTERM and SIGINT are not
     /// handled by the test runner): the server must be gone within a few seconds.
     @Test(arguments: [SIGKILL, SIGTERM, SIGINT])

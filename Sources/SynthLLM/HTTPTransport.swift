@@ -15,7 +15,9 @@ struct HTTPTransport: Sendable {
 
     private let session: URLSession
 
+    /// - Parameter timeout: seconds per attempt, at least 1 (Linux URLSession treats fractions below 1 as 0).
     init(concurrency: Int, timeout: Double) {
+        let timeout = max(1, timeout)
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = max(1, concurrency)
         configuration.timeoutIntervalForRequest = timeout
@@ -26,7 +28,7 @@ struct HTTPTransport: Sendable {
 
     /// Sends one attempt; never throws except for task cancellation.
     func post(url: URL, body: Data, bearer: String?, timeout: Double) async throws -> Result<Reply, AttemptFailure> {
-        var request = URLRequest(url: url, timeoutInterval: timeout)
+        var request = URLRequest(url: url, timeoutInterval: max(1, timeout))
         request.httpMethod = "POST"
         request.httpBody = body
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")

@@ -17,7 +17,7 @@ package struct LLMEndpoint: Sendable, Hashable, Codable {
     package var model: String
     /// The NAME of the environment variable holding the API key, or nil for servers without keys.
     package var keyEnv: String?
-    /// Seconds one HTTP attempt may take before it counts as a timeout (and is retried).
+    /// Seconds one HTTP attempt may take before it counts as a timeout (and is retried); at least 1.
     package var timeout: Double
     /// The most requests in flight at once.
     package var concurrency: Int

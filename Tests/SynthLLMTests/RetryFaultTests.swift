@@ -42,6 +42,32 @@ struct RetryFaultTests {
         #expect(faults.requestCount == 3)
     }
 
+    @Test func timedOutAttemptIsRetried() async throws {
+        let server = try await TestServer.smollm()
+        let faults = try FaultServer(script: [.stall(3)], upstream: server.endpoint.chatCompletionsURL)
+        defer { faults.close() }
+        var endpoint = server.endpoint
+        endpoint.url = faults.url
+        endpoint.timeout = 1
+        let client = LLMClient(endpoint: endpoint, store: nil, retryPolicy: TestServer.quickRetries, jitterSeed: 4)
+        let response = try await client.complete(ask)
+        #expect(!response.text.isEmpty)
+        #expect(faults.requestCount == 2)
+    }
+
+    @Test func timeoutsExhaustRetriesWithAClearError() async throws {
+        let faults = try FaultServer(script: [], fallback: .stall(3), upstream: nil)
+        defer { faults.close() }
+        var endpoint = LLMEndpoint(url: faults.url, model: "m")
+        endpoint.timeout = 0.2  // raised to the 1 s minimum
+        let client = LLMClient(
+            endpoint: endpoint, store: nil, retryPolicy: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, jitter: 0))
+        await #expect(
+            throws: LLMError(
+                .retriesExhausted, "llm request to http://127.0.0.1:\(faults.port)/v1 failed after 2 attempts: timed out")
+        ) { try await client.complete(ask) }
+    }
+
     @Test func clearErrorAfterMaxRetriesAndNothingStored() async throws {
         let faults = try FaultServer(script: [], fallback: .status(500, retryAfter: nil), upstream: nil)
         defer { faults.close() }

@@ -19,6 +19,8 @@ final class FaultServer: @unchecked Sendable {
         case truncated
         /// A complete 200 response whose JSON is cut off.
         case malformedJSON
+        /// Read the request, then say nothing for this many seconds before closing.
+        case stall(Double)
         /// Pass the request on to `upstream` and relay its answer.
         case forward
     }
@@ -112,6 +114,8 @@ final class FaultServer: @unchecked Sendable {
             send(connection, Data(head.utf8) + Data(#"{"choices":[{"message":{"con"#.utf8))
         case .malformedJSON:
             write(connection, status: 200, extraHeaders: "", body: Data(#"{"choices":[{"message":{"con"#.utf8))
+        case .stall(let seconds):
+            Thread.sleep(forTimeInterval: seconds)
         case .forward:
             let (status, data) = forward(body)
             write(connection, status: status, extraHeaders: "", body: data)

@@ -64,7 +64,8 @@ struct RetryFaultTests {
             endpoint: endpoint, store: nil, retryPolicy: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, jitter: 0))
         await #expect(
             throws: LLMError(
-                .retriesExhausted, "llm request to http://127.0.0.1:\(faults.port)/v1 failed after 2 attempts: timed out")
+                .retriesExhausted,
+                "llm request to http://127.0.0.1:\(faults.port)/v1 failed after 2 attempts: timed out")
         ) { try await client.complete(ask) }
     }
 

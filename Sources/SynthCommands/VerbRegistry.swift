@@ -13,6 +13,7 @@ package enum VerbRegistry {
         LLMCommand.self,
         SynthesizeQueriesCommand.self,
         SynthesizeSyntrieverCommand.self,
+        SynthesizeRankedCommand.self,
         VerifyCommand.self,
         FilterCommand.self,
         CritiqueCommand.self,

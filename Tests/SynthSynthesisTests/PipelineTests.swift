@@ -53,7 +53,10 @@ import Testing
         let first = await teacher.log.requests[0]
         #expect(first.jsonSchema?.contains(#""maxItems":2"#) == true)
         #expect(userText(first).hasSuffix("Passage: \(Self.passages[0].text)\nOutput:"))
-        #expect(set.summary.hasPrefix("synthetic_set queries: 4 records (2 accepted, 2 rejected); 5 requests"))
+        #expect(
+            set.summary == "synthetic_set queries: 4 records, 2 accepted, 2 rejected (1 duplicate query, "
+                + "1 query shorter than 3 words); 5 requests (0 replayed), 50 prompt + 25 completion tokens; "
+                + "1 repaired, 2 retried, 1 failed")
     }
 
     @Test func verificationMovesRejectedSyntheticPositivesToNegatives() async throws {

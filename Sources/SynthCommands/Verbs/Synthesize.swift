@@ -104,3 +104,59 @@ package enum SynthesizeSyntrieverCommand: VerbCommand {
         return SynthesisSupport.outcome(set, teacher: teacher, files: files)
     }
 }
+
+/// `synthesize ranked`: chains of rewrites drifting step by step from anchor sentences.
+package enum SynthesizeRankedCommand: VerbCommand {
+    package static let spec = VerbSpec(
+        name: "synthesize", subcommand: "ranked",
+        summary: "for each anchor sentence, generate a chain of rewrites that drift further in meaning at each step",
+        discussion: """
+            Each record's `texts` are [anchor, s₁, …, s_steps]: each sentence rewrites the previous one while \
+            moving away from the one before it, so the position in the chain is the rank (further = less \
+            similar to the anchor), the input of a ListMLE ranking loss. Anchors are the strings of a list or \
+            the first `anchors` passages of a dataset's corpus, cut to their first sentence. Chains with a \
+            line break in a rewrite, a sentence repeated three times, or fewer than three sentences are \
+            rejected (the authors' filters).
+            """,
+        paper: "He et al. 2025, ranking sentence generation (ACL Findings), arXiv 2502.13656",
+        keywords: [
+            ArgSpec("from", .oneOf([.list(.string), .object("dataset")]), doc: "anchor sentences, or a dataset"),
+            ArgSpec("teacher", .object("teacher"), doc: "the LLM (from `llm`)"),
+            ArgSpec("steps", .int, default: .int(8), doc: "rewrites per chain (the paper uses 32)"),
+            ArgSpec("anchors", .int, default: .int(10), doc: "how many anchors to use from a dataset or list"),
+            ArgSpec("template", .string, default: .string("ranked-rewrite"), doc: "the prompt template name"),
+            ArgSpec("seed", .int, default: .int(0), doc: "sampling seed"),
+        ],
+        result: "synthetic_set",
+        example: "chains = synthesize ranked from=[\"A man is playing a guitar.\"] steps=4 teacher=t")
+
+    package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
+        guard let teacher = call.object("teacher", as: TeacherObject.self) else { throw call.error("expected a teacher") }
+        let limit = max(1, call.int("anchors") ?? 10)
+        let steps = call.int("steps") ?? 8
+        guard steps >= 1, steps <= 64 else { throw call.error("expected steps between 1 and 64, found \(steps)") }
+        var anchors: [String] = []
+        if let list = call.strings("from") {
+            anchors = Array(list.prefix(limit))
+        } else if let dataset = call.object("from", as: BEIRDataset.self) {
+            anchors = dataset.corpus.prefix(limit).map { firstSentence($0.text) }
+        }
+        guard !anchors.isEmpty else { throw call.error("expected at least one anchor sentence") }
+        var files: [URL] = []
+        let template = try SynthesisSupport.template(call.string("template") ?? "ranked-rewrite", context, files: &files, call: call)
+        let generation = RankedChainGeneration(
+            template: template, steps: steps, seed: call.int("seed") ?? 0, concurrency: teacher.concurrency)
+        let set = try await generation.run(
+            anchors: anchors, session: teacher.session, progress: SynthesisSupport.progress("synthesize ranked", context))
+        return SynthesisSupport.outcome(set, teacher: teacher, files: files)
+    }
+
+    /// The text up to its first sentence end (". ", "! ", "? "), or the whole text.
+    static func firstSentence(_ text: String) -> String {
+        let flat = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        for end in [". ", "! ", "? "] {
+            if let range = flat.range(of: end) { return String(flat[..<range.lowerBound]) + String(end.first!) }
+        }
+        return flat
+    }
+}

@@ -31,12 +31,21 @@ package struct SyntheticSet: PersistableObject, Equatable, Codable {
     package var accepted: [SyntheticRecord] { records.filter(\.accepted) }
     package var rejectedCount: Int { records.count - accepted.count }
 
-    /// `synthetic_set queries: 16 records (12 accepted, 4 rejected); 20 requests (0 replayed), 2 repaired, 0 failed`.
+    /// One line with every count, for example `synthetic_set queries: 4 records, 2 accepted, 2 rejected
+    /// (1 duplicate query, 1 query shorter than 3 words); 5 requests (0 replayed), 120 prompt + 40 completion
+    /// tokens; 1 repaired, 2 retried, 1 failed`. Tokens are those of new requests.
     package var summary: String {
         let requests = counts.requestsNew + counts.requestsReplayed
-        return "synthetic_set \(kind): \(records.count) records (\(accepted.count) accepted, \(rejectedCount) rejected); "
-            + "\(requests) requests (\(counts.requestsReplayed) replayed), \(counts.answersRepaired) repaired, "
-            + "\(counts.retried) retried, \(counts.failed) failed"
+        var text = "synthetic_set \(kind): \(records.count) records, \(accepted.count) accepted, \(rejectedCount) rejected"
+        let reasons = Dictionary(grouping: records.compactMap(\.rejection), by: { $0 }).mapValues(\.count)
+        if !reasons.isEmpty {
+            let sorted = reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            text += " (" + sorted.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"
+        }
+        text += "; \(requests) requests (\(counts.requestsReplayed) replayed), \(counts.promptTokens) prompt + "
+        text += "\(counts.completionTokens) completion tokens; \(counts.answersRepaired) repaired, "
+        text += "\(counts.retried) retried, \(counts.failed) failed"
+        return text
     }
 
     package var fieldNames: [String] {

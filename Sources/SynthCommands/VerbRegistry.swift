@@ -7,6 +7,8 @@ package enum VerbRegistry {
         LoadCommand.self,
         BM25Command.self,
         SearchCommand.self,
+        EncoderCommand.self,
+        EncodeCommand.self,
         EvaluateCommand.self,
         CompareCommand.self,
         TableCommand.self,

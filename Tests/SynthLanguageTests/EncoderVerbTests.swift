@@ -1,0 +1,47 @@
+import Foundation
+import SynthCommands
+import SynthModels
+import SynthTestSupport
+import SynthValues
+import Testing
+
+@testable import SynthLanguage
+
+@Suite struct EncoderVerbTests {
+    /// Loads MiniLM through the verb and embeds one short text (debug builds run the model slowly, so
+    /// this stays minimal; numeric parity with sentence-transformers is the models module's test).
+    /// Opt-in (`SYNTHLAB_MODEL_TESTS=1`): loading MiniLM takes minutes in debug builds.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["SYNTHLAB_MODEL_TESTS"] == "1" && FileManager.default.fileExists(
+        atPath: SentenceEncoder.defaultFolder().appendingPathComponent("modules.json").path), "needs MiniLM and SYNTHLAB_MODEL_TESTS=1"))
+    func encodesTextsToUnitVectors() async throws {
+        let interpreter = try makeInterpreter()
+        let result = try await runCell(interpreter, """
+            enc = encoder minilm
+            vectors = encode ["vitamin d"] encoder=enc
+            print enc.dimension
+            """)
+        #expect(result.outputs == [.text("384")])
+        #expect(result.filesRead.keys.contains { $0.hasSuffix("model.safetensors") })
+        guard case .list(let vectors)? = interpreter.variables["vectors"], case .list(let first)? = vectors.first else {
+            Issue.record("expected a list of vectors")
+            return
+        }
+        let values = first.compactMap(\.doubleValue)
+        #expect(vectors.count == 1 && values.count == 384)
+        #expect(abs(values.reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)
+    }
+
+    @Test func missingModelFolderIsReportedAtTheStatement() async throws {
+        let project = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: project) }
+        let interpreter = try makeInterpreter(project: project)
+        do {
+            try await runCell(interpreter, "x = 1\nenc = encoder \"models/none\"")
+            Issue.record("expected an error")
+        } catch let error as Diagnostic {
+            #expect(error.message == "cannot access model file: no such model folder")
+            #expect(error.location?.file == project.appendingPathComponent("models/none").path)
+            #expect(error.notes == ["while running `encoder` at cell.synth:2:7"])
+        }
+    }
+}

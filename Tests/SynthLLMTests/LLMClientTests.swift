@@ -170,6 +170,27 @@ struct LLMClientTests {
         #expect(usage.requestsNew == 0 && usage.requestsReplayed == 1)
     }
 
+    @Test func apiKeyIsSentButNeverStored() async throws {
+        let server = try await TestServer.smollm()
+        let proxy = try FaultServer(script: [], upstream: server.endpoint.chatCompletionsURL)
+        defer { proxy.close() }
+        let (store, folder) = try TestServer.freshStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let secret = "sk-test-\(UUID().uuidString)"
+        let endpoint = LLMEndpoint(url: proxy.url, model: server.endpoint.model, keyEnv: "SYNTHLAB_TEST_KEY")
+        let client = LLMClient(endpoint: endpoint, store: store, environment: ["SYNTHLAB_TEST_KEY": secret])
+        _ = try await client.complete(request("Say key.", maxTokens: 2))
+        #expect(proxy.receivedAuthorizations == ["Bearer \(secret)"])
+        let rows = try await store.all()
+        #expect(rows.count == 1)
+        #expect(!rows[0].requestJSON.contains(secret) && !rows[0].responseJSON.contains(secret))
+        let database =
+            try Data(contentsOf: folder.appendingPathComponent("llm.sqlite"))
+            + ((try? Data(contentsOf: folder.appendingPathComponent("llm.sqlite-wal"))) ?? Data())
+        #expect(database.range(of: Data(secret.utf8)) == nil)
+        #expect(await !client.usage.endpoints.joined().contains(secret))
+    }
+
     @Test func missingAPIKeyVariableIsNamedNeverItsValue() async throws {
         let endpoint = LLMEndpoint(
             url: URL(string: "http://127.0.0.1:9/v1")!, model: "gpt-x", keyEnv: "SYNTHLAB_TEST_MISSING_KEY")

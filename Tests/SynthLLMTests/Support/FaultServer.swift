@@ -35,6 +35,7 @@ final class FaultServer: @unchecked Sendable {
     private var inFlight = 0
     private var peak = 0
     private var closed = false
+    private var authorizations: [String] = []
 
     /// - Parameters:
     ///   - script: answers for the first requests, in order.
@@ -71,6 +72,9 @@ final class FaultServer: @unchecked Sendable {
 
     /// Requests received so far.
     var requestCount: Int { lock.withLock { received } }
+    /// The `Authorization` header values received, in order.
+    var receivedAuthorizations: [String] { lock.withLock { authorizations } }
+
     /// The most requests handled at the same time.
     var peakConcurrency: Int { lock.withLock { peak } }
 
@@ -127,11 +131,18 @@ final class FaultServer: @unchecked Sendable {
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             if let end = buffer.range(of: Data("\r\n\r\n".utf8)) {
-                let head = String(decoding: buffer[..<end.lowerBound], as: UTF8.self).lowercased()
+                let original = String(decoding: buffer[..<end.lowerBound], as: UTF8.self)
+                let head = original.lowercased()
                 let length =
                     head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
                     .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
                 if buffer.count - end.upperBound >= length {
+                    if let line = original.split(separator: "\r\n").first(where: {
+                        $0.lowercased().hasPrefix("authorization:")
+                    }) {
+                        let value = line.dropFirst("authorization:".count).trimmingCharacters(in: .whitespaces)
+                        lock.withLock { authorizations.append(value) }
+                    }
                     return Data(buffer[end.upperBound..<end.upperBound + length])
                 }
             }

@@ -58,9 +58,7 @@ package enum Measure: Sendable, Hashable, Codable, CustomStringConvertible {
             parameterText = nil
         }
         guard familyNames.contains(family) else {
-            let underscored = family.replacingOccurrences(of: "@", with: "_")
-            throw MetricsError.unknownMeasure(
-                text, suggestion: nearestMeasureFamily(to: underscored))
+            throw MetricsError.unknownMeasure(text, suggestion: suggestedMeasure(for: trimmed, family: family))
         }
         var cutoffs: [Int] = []
         if let parameterText {
@@ -125,10 +123,20 @@ package enum Measure: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 }
 
-private func nearestMeasureFamily(to name: String) -> String? {
-    let examples = ["ndcg", "ndcg_cut.10", "recall.100", "P.10", "recip_rank", "map", "map_cut.100"]
-    if let family = nearestName(to: name, in: Measure.familyNames) {
-        return examples.first { $0 == family || $0.hasPrefix(family + ".") }
+/// A trec_eval spelling for a common alias (`ndcg@10` → `ndcg_cut.10`, `mrr@10` → `recip_rank.10`),
+/// else the nearest family by edit distance.
+private func suggestedMeasure(for text: String, family: String) -> String? {
+    let parts = text.lowercased().split(separator: "@", maxSplits: 1).map(String.init)
+    let aliases = [
+        "ndcg": "ndcg_cut", "recall": "recall", "r": "recall", "p": "P", "precision": "P", "mrr": "recip_rank",
+        "rr": "recip_rank", "map": "map_cut",
+    ]
+    if parts.count == 2, let mapped = aliases[parts[0]], let cutoff = Int(parts[1]), cutoff > 0 {
+        return "\(mapped).\(cutoff)"
     }
-    return nil
+    if parts.count == 1, parts[0] == "mrr" { return "recip_rank" }
+    let examples = ["ndcg", "ndcg_cut.10", "recall.100", "P.10", "recip_rank", "map", "map_cut.100"]
+    guard let nearest = nearestName(to: family, in: Measure.familyNames) else { return nil }
+    if text.contains("."), let dot = text.firstIndex(of: ".") { return nearest + text[dot...] }
+    return examples.first { $0 == nearest || $0.hasPrefix(nearest + ".") }
 }

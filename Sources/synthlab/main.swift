@@ -9,10 +9,12 @@ struct SynthLab: AsyncParsableCommand {
             // one line per subcommand, keep sorted
             BM25.self,
             Check.self,
+            Dense.self,
             Embed.self,
             New.self,
             Repl.self,
             Run.self,
+            TrecEval.self,
         ])
 }
 

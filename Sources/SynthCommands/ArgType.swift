@@ -34,7 +34,10 @@ package indirect enum ArgType: Sendable, Equatable, CustomStringConvertible {
         case .list(let element): element == .any ? "list" : "list of \(element)"
         case .record: "record"
         case .object(let name): name
-        case .oneOf(let types): types.map(\.description).joined(separator: " or ")
+        case .oneOf(let types):
+            types.count <= 2
+                ? types.map(\.description).joined(separator: " or ")
+                : types.dropLast().map(\.description).joined(separator: ", ") + " or " + types.last!.description
         }
     }
 

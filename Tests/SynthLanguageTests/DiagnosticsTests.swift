@@ -44,14 +44,14 @@ func diagnostic(for source: String, setup: String? = nil, params: [String: Value
             expected: "1:12: expected int for argument `n` of `show`, found string"),
         MalformedCase(
             name: "wrong element type in a list", source: "plot line y=[1, \"two\"]",
-            expected: "1:13: expected list of number or record for argument `y` of `plot`, found list"),
+            expected: "1:13: expected list of number, record or evaluation for argument `y` of `plot`, found list"),
         MalformedCase(
             name: "value outside a choice", source: "plot lines y=[1]",
             expected: "1:6: expected one of \"line\", \"bar\", \"histogram\", \"scatter\" for argument `kind` of `plot`, found \"lines\""),
         MalformedCase(
             name: "missing required argument", source: "p = plot line title=\"loss\"",
             expected: "1:5: missing required argument `y` for `plot`",
-            note: "usage: plot [kind] y=list of number or record [x=none] [labels=none] [title=\"\"] [xlabel=\"\"] [ylabel=\"\"]"),
+            note: "usage: plot [kind] y=list of number, record or evaluation [x=none] [labels=none] [title=\"\"] [xlabel=\"\"] [ylabel=\"\"]"),
         MalformedCase(
             name: "unknown variable with suggestion", source: "data = [1]\nshow dta",
             expected: "2:6: unknown variable `dta`", note: "did you mean `data`?"),

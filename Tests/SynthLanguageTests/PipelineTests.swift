@@ -86,6 +86,34 @@ import Testing
         #expect(text == "{\"a\":1}\n{\"a\":2}\n")
     }
 
+    @Test func showAndPlot() async throws {
+        let project = try TinyBEIR.write(into: TestPaths.temporaryFolder())
+        defer { try? FileManager.default.removeItem(at: project) }
+        let interpreter = try makeInterpreter(project: project)
+        try await runCell(interpreter, TinyBEIR.setup)
+        let result = try await runCell(interpreter, """
+            show data n=1
+            plot bar y=results
+            plot line y={train: [0.9, 0.5, 0.25]} title="loss" xlabel="step"
+            """)
+        #expect(result.outputs.count == 3)
+        #expect(result.outputs.first == .text("""
+            dataset tiny: 6 docs, 3 queries, splits test (3 queries)
+            documents:
+              d1: Vitamin D — vitamin d deficiency is linked to bone fractures in elderly patients
+            queries (test):
+              q1: does vitamin d prevent fractures → d1
+            """))
+        guard case .plot(let bars) = result.outputs[1], case .plot(let loss) = result.outputs[2] else {
+            Issue.record("expected two plots")
+            return
+        }
+        #expect(bars.kind == .bar && bars.series.map(\.name) == ["ndcg_cut.10", "recall.100"])
+        #expect(bars.series[0].labels == ["bm25", "tuned"])
+        #expect(loss.series == [Series(name: "train", x: [1, 2, 3], y: [0.9, 0.5, 0.25])])
+        #expect(loss.title == "loss" && loss.xLabel == "step")
+    }
+
     @Test func unknownMeasureIsACheckError() async throws {
         let project = try TinyBEIR.write(into: TestPaths.temporaryFolder())
         defer { try? FileManager.default.removeItem(at: project) }

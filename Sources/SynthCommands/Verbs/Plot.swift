@@ -6,16 +6,17 @@ package enum PlotCommand: VerbCommand {
         name: "plot",
         summary: "draw a line, bar, histogram or scatter plot from series of numbers (loss curves, scores)",
         discussion: """
-            `y` is a list of numbers (one series) or a record of named lists (one series each). `x` defaults to \
-            1, 2, …; for bar plots `labels` names the categories. Histograms take the raw values in `y` and the \
-            report bins them.
+            `y` is a list of numbers (one series), a record of named lists (one series each), or an evaluation \
+            (a bar plot: one series per measure, one bar per system). `x` defaults to 1, 2, …; for bar plots \
+            `labels` names the categories. Histograms take the raw values in `y` and the report bins them.
             """,
         positional: [
             ArgSpec("kind", .choice(["line", "bar", "histogram", "scatter"]), default: .string("line"),
                     doc: "the kind of plot")
         ],
         keywords: [
-            ArgSpec("y", .oneOf([.list(.number), .record]), doc: "the values: a list of numbers or a record of lists"),
+            ArgSpec("y", .oneOf([.list(.number), .record, .object("evaluation")]),
+                    doc: "the values: a list of numbers, a record of lists, or an evaluation"),
             ArgSpec("x", .list(.number), optional: true, doc: "x positions shared by all series (default 1, 2, …)"),
             ArgSpec("labels", .list(.string), optional: true, doc: "category names for bar plots"),
             ArgSpec("title", .string, default: .string(""), doc: "the plot title"),
@@ -27,6 +28,18 @@ package enum PlotCommand: VerbCommand {
 
     package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
         let kind = Plot.Kind(rawValue: call.string("kind") ?? "line") ?? .line
+        if case .object(let evaluation as EvaluationObject)? = call["y"] {
+            let names = evaluation.systems.map(\.name)
+            let series = evaluation.measures.map { measure in
+                Series(
+                    name: measure.description, x: names.indices.map { Double($0 + 1) },
+                    y: evaluation.systems.map { $0.evaluation.mean[measure] ?? 0 }, labels: names)
+            }
+            let plot = Plot(
+                kind: .bar, title: call.string("title").flatMap { $0.isEmpty ? nil : $0 } ?? evaluation.label,
+                xLabel: call.string("xlabel") ?? "", yLabel: call.string("ylabel") ?? "", series: series)
+            return VerbOutcome(value: .object(PlotObject(plot)))
+        }
         var named: [(String, [Value])] = []
         switch call["y"] {
         case .list(let items)?: named = [(call.string("ylabel").flatMap { $0.isEmpty ? nil : $0 } ?? "y", items)]

@@ -18,6 +18,9 @@ package struct PlotRenderer: Sendable {
     package var gnuplot: URL?
     /// Seconds before gnuplot is killed.
     package var timeout: Double = 30
+    /// When set, SVGs are kept here named by the SHA-256 of their gnuplot script (gnuplot's output is
+    /// deterministic), so re-rendering an unchanged plot spawns no process. The runner uses `.synthlab/plots`.
+    package var cacheFolder: URL?
 
     /// Finds gnuplot on `PATH` (or uses `$SYNTHLAB_GNUPLOT` when set, which may be empty to disable plots).
     package init(environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -36,6 +39,11 @@ package struct PlotRenderer: Sendable {
     package func render(_ plot: Plot, idPrefix: String) -> Outcome {
         guard GnuplotScript.hasData(plot) else { return .note("no data to plot") }
         guard let gnuplot else { return .note("plot not drawn: gnuplot is not installed (apt-get install gnuplot-nox)") }
+        let cacheKey = SHA256.hash(GnuplotScript.script(for: plot, output: "plot.svg") + gnuplot.path).hex
+        let cached = cacheFolder?.appendingPathComponent(cacheKey + ".svg")
+        if let cached, let svg = try? String(contentsOf: cached, encoding: .utf8) {
+            return .svg(Self.inline(svg, idPrefix: idPrefix, title: plot.title))
+        }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("synthlab-plot-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         do {
@@ -62,6 +70,7 @@ package struct PlotRenderer: Sendable {
                 let message = String(decoding: stderr, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
                 return .note("plot not drawn: gnuplot failed" + (message.isEmpty ? "" : " (\(message))"))
             }
+            if let cached { try? AtomicFile.write(svg, to: cached) }
             return .svg(Self.inline(svg, idPrefix: idPrefix, title: plot.title))
         } catch {
             return .note("plot not drawn: cannot run gnuplot (\(error.localizedDescription))")

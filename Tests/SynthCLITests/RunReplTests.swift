@@ -78,7 +78,7 @@ import Testing
         #expect(session.screen.contains("[[3, 1, 2], [3, 1, 2]]"))
         #expect(session.screen.contains("still here"))
         #expect(session.screen.contains("numbers  list"))
-        #expect(session.screen.contains("saved 4 cells to session.md"))
+        #expect(session.screen.contains("saved 6 cells to session.md"))
         let history = try project.read("history")
         #expect(history.contains("print numbers"))
 
@@ -89,7 +89,7 @@ import Testing
         let json = try #require(try JSONSerialization.jsonObject(with: Data(project.read("reports/session.json").utf8)) as? [String: Any])
         let cells = try #require(json["cells"] as? [[String: Any]])
         let texts = cells.flatMap { ($0["outputs"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String } }
-        #expect(texts == ["[3, 1, 2]", "[[3, 1, 2], [3, 1, 2]]"])
+        #expect(texts == ["[3, 1, 2]", "[[3, 1, 2], [3, 1, 2]]", "still here"])
     }
 
     @Test func scriptedThroughAPipe() throws {

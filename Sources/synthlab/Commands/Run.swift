@@ -73,7 +73,9 @@ struct Run: AsyncParsableCommand {
         let name = URL(fileURLWithPath: self.notebook).deletingPathExtension().lastPathComponent
         let files: (html: URL, json: URL)
         do {
-            files = try ReportWriter.write(outcome.record, name: name, to: settings.outputFolder)
+            var options = ReportOptions()
+            if settings.useCache { options.plots.cacheFolder = runner.projectFolder.appendingPathComponent(".synthlab/plots") }
+            files = try ReportWriter.write(outcome.record, name: name, to: settings.outputFolder, options: options)
         } catch {
             throw ReportedFailure(status: error.reportAsDiagnostic())
         }

@@ -15,7 +15,7 @@ final class LineReader {
         synth_rl_set_name(strdup("synthlab"))
         synth_rl_set_completion(replCompletionHook)
         synth_rl_set_quote_characters(strdup("\""))
-        synth_rl_set_break_characters(strdup(" \t\n\"(),[]{}=:"))
+        synth_rl_set_break_characters(strdup(" \t\n\"(),[]{}="))
         stifle_history(2000)
         if let historyFile { _ = read_history(historyFile) }  // ENOENT on first use is fine
     }

@@ -129,7 +129,7 @@ package struct RelevanceVerification: Sendable {
         for (_, counts) in results { out.counts.merge(counts) }
         out.steps.append(
             "critique verify: template \(template.reference), model \(session.teacher.model), "
-                + "threshold \(formatNumber(threshold)) on P(yes)")
+                + "threshold \(threshold) on P(yes)")
         return out
     }
 }

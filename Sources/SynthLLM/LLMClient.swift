@@ -153,12 +153,7 @@ package actor LLMClient {
 
     private func sample(_ request: ChatRequest) async throws -> ChatResponse {
         let prepared = PreparedRequest(model: endpoint.model, request: request)
-        if let running = inFlight[prepared.key] {
-            var response = try await running.value
-            response.replayed = true
-            usage.requestsReplayed += 1
-            return response
-        }
+        if let running = inFlight[prepared.key] { return try await joined(running) }
         if let stored = try await store?.response(forKey: prepared.key) {
             usage.requestsReplayed += 1
             do {
@@ -171,6 +166,8 @@ package actor LLMClient {
             }
         }
         if offline { throw LLMError.offlineMissing(key: prepared.key) }
+        // The store lookup suspended: an identical request may have been sent meanwhile.
+        if let running = inFlight[prepared.key] { return try await joined(running) }
         let bearer = try apiKey()
         let seed = jitter.next()
         let task = Task {
@@ -187,6 +184,14 @@ package actor LLMClient {
         usage.requestsNew += 1
         usage.promptTokens += response.usage.promptTokens
         usage.completionTokens += response.usage.completionTokens
+        return response
+    }
+
+    /// Waits for an identical request already in flight and counts the answer as replayed.
+    private func joined(_ running: Task<ChatResponse, any Error>) async throws -> ChatResponse {
+        var response = try await running.value
+        response.replayed = true
+        usage.requestsReplayed += 1
         return response
     }
 

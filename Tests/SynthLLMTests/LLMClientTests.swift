@@ -141,7 +141,9 @@ struct LLMClientTests {
         defer { proxy.close() }
         var endpoint = server.endpoint
         endpoint.url = proxy.url
-        let client = LLMClient(endpoint: endpoint, store: nil)
+        let (store, folder) = try TestServer.freshStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let client = LLMClient(endpoint: endpoint, store: store)
         let same = request("Say yes.", maxTokens: 3)
         let answers = try await client.complete(batch: Array(repeating: same, count: 4))
         #expect(Set(answers.map(\.text)).count == 1)

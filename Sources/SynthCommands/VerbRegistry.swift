@@ -5,12 +5,14 @@ package enum VerbRegistry {
     /// The verb implementations, in the order the reference documents them.
     package static let commands: [any VerbCommand.Type] = [
         LoadCommand.self,
+        LoadPairsCommand.self,
         BM25Command.self,
         SearchCommand.self,
         EncoderCommand.self,
         EncodeCommand.self,
         EvaluateCommand.self,
         CompareCommand.self,
+        SimilarityCommand.self,
         TableCommand.self,
         LLMCommand.self,
         SynthesizeQueriesCommand.self,

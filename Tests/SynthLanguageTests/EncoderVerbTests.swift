@@ -44,4 +44,33 @@ import Testing
             #expect(error.notes == ["while running `encoder` at cell.synth:2:7"])
         }
     }
+
+    @Test func loadsSentencePairsWithCountsAndHashes() async throws {
+        let interpreter = try makeInterpreter()
+        let result = try await runCell(interpreter, """
+            pairs = load sts name="stsb" split="test"
+            sick = load sts name="sickr" split="trial"
+            print pairs.count sick.count
+            """)
+        #expect(result.outputs == [.text("1379 495")])
+        let sums = try String(contentsOf: TestPaths.sharedData.appendingPathComponent("stsb/SHA256SUMS"), encoding: .utf8)
+        let hash = try #require(result.filesRead.first { $0.key.hasSuffix("stsb/stsb.tsv") }?.value)
+        #expect(sums.contains(hash))
+        do {
+            try await runCell(interpreter, "bad = load sts name=\"sickr\" split=\"tets\"")
+            Issue.record("expected an error")
+        } catch let error as Diagnostic {
+            #expect(error.message == "expected a split of sickr (test, train, trial), found \"tets\"")
+            #expect(error.notes.first == "did you mean `test`?")
+        }
+    }
+
+    /// Opt-in like the encoder test: STS-B test with MiniLM (sentence-transformers reports Spearman 82.0).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["SYNTHLAB_MODEL_TESTS"] == "1"))
+    func similarityOfMiniLMOnSTSBenchmark() async throws {
+        let interpreter = try makeInterpreter()
+        let result = try await runCell(interpreter, "minilm = encoder minilm\ns = similarity minilm on=(load sts split=\"test\")")
+        let spearman = try #require(result.results["s"]?["minilm"]?["spearman"])
+        #expect(abs(spearman - 82.0) < 1.0)
+    }
 }

@@ -6,13 +6,14 @@ extension BertModel {
     /// Runs the encoder: returns the last hidden states `[batch, sequence, hidden]`.
     ///
     /// Dropout is active when the tape is training. Attention ignores padded keys (mask 0), like Hugging Face's
-    /// extended attention mask.
-    package func forward(_ tape: Tape, _ input: BertInput) -> Variable {
+    /// extended attention mask. `overrides` replaces named parameters by given variables (gradient checks).
+    package func forward(_ tape: Tape, _ input: BertInput, overrides: [String: Variable] = [:]) -> Variable {
         let batch = input.batchSize, sequence = input.sequenceLength
         let hidden = config.hiddenSize, heads = config.numAttentionHeads
         precondition(sequence <= config.maxPositionEmbeddings,
                      "sequence length \(sequence) exceeds max_position_embeddings \(config.maxPositionEmbeddings)")
         let p = { (name: String) -> Variable in
+            if let override = overrides[name] { return override }
             guard let tensor = parameters[name] else { preconditionFailure("model has no tensor \(name)") }
             return tape.parameter(name, tensor)
         }

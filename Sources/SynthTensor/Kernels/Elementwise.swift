@@ -1,5 +1,5 @@
 /// Elementwise kernels over whole tensors, split across cores when large.
-enum Elementwise {
+package enum Elementwise {
     /// `f(x)` for every element.
     @inline(__always)
     static func map(_ x: Tensor, pool: BufferPool?, _ f: (Float) -> Float) -> Tensor {
@@ -38,7 +38,7 @@ enum Elementwise {
     }
 
     /// `a + b`.
-    static func add(_ a: Tensor, _ b: Tensor, pool: BufferPool?) -> Tensor { Activation.add(a, b, pool: pool) }
+    package static func add(_ a: Tensor, _ b: Tensor, pool: BufferPool?) -> Tensor { Activation.add(a, b, pool: pool) }
 
     /// Sum of every element, accumulated in Float64.
     static func sum(_ x: Tensor) -> Double {

@@ -7,7 +7,11 @@ import SynthValues
 package enum VerbReference {
     /// All verbs, one `###` section each (subcommand forms as `####` subsections).
     package static var markdown: String {
-        var sections: [String] = []
+        var index = "| verb | what it does |\n|---|---|\n"
+        for spec in VerbRegistry.all {
+            index += "| [`\(spec.fullName)`](#\(spec.name)) | \(escape(spec.summary)) |\n"
+        }
+        var sections: [String] = [index]
         for verb in VerbRegistry.verbNames {
             let forms = VerbRegistry.all.filter { $0.name == verb }
             var text = "### `\(verb)`\n\n"

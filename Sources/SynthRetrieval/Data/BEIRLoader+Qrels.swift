@@ -17,12 +17,12 @@ extension BEIRLoader {
         try LineReader.forEachLine(in: data) { (lineNumber, bytes) throws(DatasetError) in
             if isBlank(bytes) { return }
             let text = LineReader.text(bytes)
+            // BEIR's loader always skips the first row (the "query-id corpus-id score" header).
+            if lineNumber == 1, !looksLikeJudgement(text) { return }
             let tabbed = text.split(separator: "\t", omittingEmptySubsequences: false)
             let fields: [Substring]
-            let scoreField: Int
             if tabbed.count == 3 {
                 fields = tabbed
-                scoreField = 2
             } else {
                 let spaced = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
                 guard spaced.count == 4 else {
@@ -32,13 +32,10 @@ extension BEIRLoader {
                         sourceLine: text)
                 }
                 fields = [spaced[0], spaced[2], spaced[3]]
-                scoreField = 3
             }
             let scoreText = fields[2].trimmingCharacters(in: .whitespaces)
             guard let grade = Int(scoreText) else {
-                if lineNumber == 1 { return }  // the "query-id corpus-id score" header
                 let column = text.distance(from: text.startIndex, to: fields[2].startIndex) + 1
-                _ = scoreField
                 throw DatasetError.badQrelsRow(
                     SourceLocation(file: path, line: lineNumber, column: column),
                     message: "expected an integer score, found \"\(fields[2])\"", sourceLine: text)
@@ -67,6 +64,15 @@ extension BEIRLoader {
         }
         return (table, warnings)
     }
+}
+
+/// Whether a row has the shape of a judgement (3 tab-separated or 4 whitespace-separated fields ending in
+/// an integer), as opposed to a header.
+private func looksLikeJudgement(_ text: String) -> Bool {
+    let tabbed = text.split(separator: "\t", omittingEmptySubsequences: false)
+    if tabbed.count == 3 { return Int(tabbed[2].trimmingCharacters(in: .whitespaces)) != nil }
+    let spaced = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+    return spaced.count == 4 && Int(spaced[3]) != nil
 }
 
 /// Counts one kind of qrels problem and remembers where it first happened.

@@ -94,9 +94,11 @@ package enum BEIRLoader {
         try LineReader.forEachLine(in: data) { (lineNumber, bytes) throws(DatasetError) in
             if isBlank(bytes) { return }
             let location = SourceLocation(file: path, line: lineNumber)
+            var line = Data(bytes)
+            if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }  // UTF-8 BOM
             let parsed: Any
             do {
-                parsed = try JSONSerialization.jsonObject(with: Data(bytes), options: [])
+                parsed = try JSONSerialization.jsonObject(with: line, options: [])
             } catch {
                 throw DatasetError.malformedJSON(location, detail: "malformed JSON",
                                                  sourceLine: LineReader.text(bytes))

@@ -64,6 +64,16 @@ package struct DatasetResolver: Sendable {
         self.init(dataDirectory: data, sharedDirectories: shared, baseURL: base)
     }
 
+    /// Resolves `argument` with the resolver configured from the environment and the current folder.
+    package static func resolve(_ argument: String) async throws(DatasetError) -> URL {
+        try await DatasetResolver().resolve(argument)
+    }
+
+    /// Loads `argument` with the resolver configured from the environment and the current folder.
+    package static func load(_ argument: String, splits: [String]? = nil) async throws(DatasetError) -> BEIRDataset {
+        try await DatasetResolver().load(argument, splits: splits)
+    }
+
     /// Whether `argument` names a folder rather than a dataset (it contains a `/` or exists on disk).
     package static func isPath(_ argument: String) -> Bool {
         argument.contains("/") || argument == "." || argument == ".."

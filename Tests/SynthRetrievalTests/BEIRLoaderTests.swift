@@ -97,6 +97,27 @@ func renderedError(_ body: () throws -> Void) -> String? {
             == "\(path):2: error: duplicate id \"q1\" (first seen on line 1)")
     }
 
+    @Test func theEarliestProblemIsReportedInLargeFiles() throws {
+        // Enough lines to be parsed in several parallel chunks.
+        var lines = (0..<3000).map { "{\"_id\": \"d\($0)\", \"text\": \"x\"}" }
+        lines[2500] = "{\"_id\": "
+        lines[700] = "{\"_id\": \"d5\", \"text\": \"again\"}"
+        let duplicateFirst = try makeBEIRFolder(corpus: lines.joined(separator: "\n"))
+        #expect(renderedError { _ = try BEIRLoader.load(duplicateFirst) }
+            == "\(duplicateFirst.path)/corpus.jsonl:701: error: duplicate id \"d5\" (first seen on line 6)")
+        lines[100] = "not json"
+        let malformedFirst = try makeBEIRFolder(corpus: lines.joined(separator: "\n"))
+        #expect(renderedError { _ = try BEIRLoader.load(malformedFirst) }
+            == "\(malformedFirst.path)/corpus.jsonl:101: error: expected a JSON object, found malformed JSON")
+        lines[100] = "{\"_id\": \"d100\", \"text\": \"x\"}"
+        lines[700] = "{\"_id\": \"d700\", \"text\": \"x\"}"
+        lines[2500] = "{\"_id\": 2500, \"title\": null}"
+        let fine = try BEIRLoader.load(try makeBEIRFolder(corpus: lines.joined(separator: "\r\n") + "\r\n"))
+        #expect(fine.corpus.count == 3000)
+        #expect(fine.corpus[2500] == Document(id: "2500", title: "", text: ""))
+        #expect(fine.corpus[2999].id == "d2999")
+    }
+
     @Test func badQrelsRows() throws {
         let short = try makeBEIRFolder(qrels: ["test": "query-id\tcorpus-id\tscore\nq1\td1\n"])
         #expect(renderedError { _ = try BEIRLoader.load(short) }

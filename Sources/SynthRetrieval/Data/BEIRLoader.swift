@@ -79,56 +79,79 @@ package enum BEIRLoader {
 
     // MARK: - JSON Lines
 
-    /// One parsed JSON Lines row: its id, its string fields, and where it was.
-    struct Row {
+    /// One JSON Lines row reduced to the fields BEIR uses.
+    struct Row: Sendable {
         var id: String
-        var object: [String: Any]
+        var title: String
+        var text: String
         var line: Int
     }
 
     /// Parses every non-blank line of a JSON Lines file as an object with an `_id`, rejecting duplicates.
-    static func readRows(_ file: URL, _ body: (Row) -> Void) throws(DatasetError) {
+    ///
+    /// Lines are parsed in parallel chunks; ids are then checked in file order, so the error reported is
+    /// always the one on the earliest line, as a sequential reader would report it.
+    static func readRows(_ file: URL) throws(DatasetError) -> [Row] {
         let data = try readBytes(file)
         let path = file.relativePath
-        var firstLine: [String: Int] = [:]
-        try LineReader.forEachLine(in: data) { (lineNumber, bytes) throws(DatasetError) in
-            if isBlank(bytes) { return }
-            let location = SourceLocation(file: path, line: lineNumber)
-            var line = Data(bytes)
-            if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }  // UTF-8 BOM
-            let parsed: Any
-            do {
-                parsed = try JSONSerialization.jsonObject(with: line, options: [])
-            } catch {
-                throw DatasetError.malformedJSON(location, detail: "malformed JSON",
-                                                 sourceLine: LineReader.text(bytes))
+        let spans = LineReader.nonBlankLines(in: data)
+        let bytes = { @Sendable (k: Int) in data[(data.startIndex + spans[k].range.lowerBound)..<(data.startIndex + spans[k].range.upperBound)] }
+        let chunkCount = min(max(1, spans.count / 512), ProcessInfo.processInfo.activeProcessorCount * 4)
+        let slots = UnsafeSlots<[Result<Row, DatasetError>]>(count: chunkCount)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
+            var rows: [Result<Row, DatasetError>] = []
+            for k in (spans.count * c / chunkCount)..<(spans.count * (c + 1) / chunkCount) {
+                let row = parseRow(bytes(k), line: spans[k].number, path: path)
+                rows.append(row)
+                if case .failure = row { break }
             }
-            guard let object = parsed as? [String: Any] else {
-                throw DatasetError.malformedJSON(location, detail: jsonKind(parsed), sourceLine: LineReader.text(bytes))
-            }
-            guard let id = identifier(object["_id"]) else {
-                throw DatasetError.missingField(location, field: "_id", sourceLine: LineReader.text(bytes))
-            }
-            if let first = firstLine[id] {
-                throw DatasetError.duplicateID(location, id: id, firstLine: first, sourceLine: LineReader.text(bytes))
-            }
-            firstLine[id] = lineNumber
-            body(Row(id: id, object: object, line: lineNumber))
+            slots[c] = rows
         }
+        var result: [Row] = []
+        result.reserveCapacity(spans.count)
+        var firstLine: [String: Int] = [:]
+        firstLine.reserveCapacity(spans.count)
+        for chunk in slots.collect() {
+            for parsed in chunk {
+                let row = try parsed.get()
+                if let first = firstLine.updateValue(row.line, forKey: row.id) {
+                    let text = String(decoding: bytes(result.count), as: UTF8.self)
+                    throw DatasetError.duplicateID(
+                        SourceLocation(file: path, line: row.line), id: row.id, firstLine: first, sourceLine: text)
+                }
+                result.append(row)
+            }
+        }
+        return result
+    }
+
+    /// Parses one line into a row, or the error naming its line.
+    private static func parseRow(_ bytes: Data, line number: Int, path: String) -> Result<Row, DatasetError> {
+        let location = SourceLocation(file: path, line: number)
+        var line = Data(bytes)
+        if number == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }  // UTF-8 BOM
+        let text = { String(decoding: bytes, as: UTF8.self) }
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: line, options: [])
+        } catch {
+            return .failure(.malformedJSON(location, detail: "malformed JSON", sourceLine: text()))
+        }
+        guard let object = parsed as? [String: Any] else {
+            return .failure(.malformedJSON(location, detail: jsonKind(parsed), sourceLine: text()))
+        }
+        guard let id = identifier(object["_id"]) else {
+            return .failure(.missingField(location, field: "_id", sourceLine: text()))
+        }
+        return .success(Row(id: id, title: string(object["title"]), text: string(object["text"]), line: number))
     }
 
     static func readCorpus(_ file: URL) throws(DatasetError) -> [Document] {
-        var documents: [Document] = []
-        try readRows(file) { row in
-            documents.append(Document(id: row.id, title: string(row.object["title"]), text: string(row.object["text"])))
-        }
-        return documents
+        try readRows(file).map { Document(id: $0.id, title: $0.title, text: $0.text) }
     }
 
     static func readQueries(_ file: URL) throws(DatasetError) -> [Query] {
-        var queries: [Query] = []
-        try readRows(file) { row in queries.append(Query(id: row.id, text: string(row.object["text"]))) }
-        return queries
+        try readRows(file).map { Query(id: $0.id, text: $0.text) }
     }
 
     /// Ids are strings; numbers are accepted and written in decimal, as Python's `str()` would.
@@ -151,7 +174,5 @@ package enum BEIRLoader {
         }
     }
 
-    static func isBlank(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
-    }
+    static func isBlank(_ bytes: UnsafeRawBufferPointer) -> Bool { LineReader.isBlank(bytes) }
 }

@@ -38,6 +38,35 @@ package enum LineReader {
         try result.get()
     }
 
+    /// The 1-based number and byte range (within `data`, from 0, without the line end) of every
+    /// non-blank line.
+    package static func nonBlankLines(in data: Data) -> [(number: Int, range: Range<Int>)] {
+        var lines: [(number: Int, range: Range<Int>)] = []
+        // One pointer for the whole scan: small `Data` values are stored inline, so pointers from
+        // separate `withUnsafeBytes` calls need not agree.
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            guard let base = raw.baseAddress else { return }
+            let count = raw.count
+            var start = 0
+            var number = 0
+            while start < count {
+                number += 1
+                var end = count
+                if let found = memchr(base + start, 0x0A, count - start) { end = base.distance(to: UnsafeRawPointer(found)) }
+                let next = end + 1
+                if end > start, raw[end - 1] == 0x0D { end -= 1 }
+                if !isBlank(UnsafeRawBufferPointer(rebasing: raw[start..<end])) { lines.append((number, start..<end)) }
+                start = next
+            }
+        }
+        return lines
+    }
+
+    /// Whether a line holds only spaces, tabs and carriage returns.
+    package static func isBlank(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    }
+
     /// The line's bytes as a String (invalid UTF-8 repaired), for error messages.
     package static func text(_ bytes: UnsafeRawBufferPointer) -> String {
         String(decoding: bytes, as: UTF8.self)

@@ -85,6 +85,37 @@ case "forward":
         "docs_per_second": Double(batch) / median, "peak_rss_mb": peakResidentMegabytes(),
     ])
 
+case "step":
+    let batch = numbers.first ?? 32, length = numbers.dropFirst().first ?? 128
+    let steps = numbers.dropFirst(2).first ?? 3
+    var encoder = BiEncoder(model: try BertModel.load(folder: modelFolder))
+    let queries = syntheticBatch(rows: batch, length: length, seed: 1)
+    let passages = syntheticBatch(rows: batch, length: length, seed: 2)
+    let loss = MultipleNegativesRankingLoss(scale: 20)
+    var optimizer = AdamW(weightDecay: 0.01)
+    var times: [Double] = []
+    var losses: [Float] = []
+    for step in 0...steps {  // step 0 warms up the buffer pool and is not timed
+        let start = now()
+        var gradients: [String: Tensor]
+        do {
+            let tape = Tape(recording: true, training: true, seed: UInt64(step), pool: encoder.model.pool)
+            let value = loss(tape, LossInput(queries: encoder.forward(tape, queries), positives: encoder.forward(tape, passages)))
+            tape.backward(from: value)
+            gradients = tape.parameterGradients()
+            losses.append(value.value.scalar)
+        }
+        clipGradientNorm(&gradients, maxNorm: 1)
+        optimizer.update(&encoder.model.parameters, gradients: gradients, learningRate: 2e-5)
+        if step > 0 { times.append(now() - start) }
+    }
+    let sorted = times.sorted()
+    emit([
+        "mode": "step", "batch": batch, "length": length, "steps": steps,
+        "seconds_per_step_median": sorted[sorted.count / 2], "seconds_per_step_min": sorted[0],
+        "losses": losses.map(Double.init), "peak_rss_mb": peakResidentMegabytes(),
+    ])
+
 default:
     FileHandle.standardError.write(Data("unknown mode \(mode)\n".utf8))
     exit(2)

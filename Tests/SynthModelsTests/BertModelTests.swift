@@ -98,3 +98,31 @@ struct BertModelTests {
         }
     }
 }
+
+@Suite("CrossEncoder")
+struct CrossEncoderTests {
+    @Test("a fresh head scores pairs and gradients reach the head and the encoder")
+    func freshHead() {
+        var config = BertConfig.tiny(vocabSize: 20)
+        config.numHiddenLayers = 1
+        let reranker = CrossEncoder(model: BertModel(config: config, seed: 1), labels: 1, seed: 2)
+        #expect(!reranker.usesPooler)
+        let input = BertInput(inputIds: [[1, 4, 2, 6, 2], [1, 5, 2, 7, 2]], attentionMask: [[1, 1, 1, 1, 1], [1, 1, 1, 1, 1]],
+                              tokenTypeIds: [[0, 0, 0, 1, 1], [0, 0, 0, 1, 1]])
+        let scores = reranker.score(inputIds: input.inputIds, attentionMask: input.attentionMask, tokenTypeIds: input.tokenTypeIds)
+        #expect(scores.count == 2 && scores[0] != scores[1])
+        let tape = Tape()
+        tape.backward(from: tape.sum(reranker.forward(tape, input)))
+        let gradients = tape.parameterGradients()
+        #expect(gradients["classifier.weight"]?.shape == [1, 32])
+        #expect(gradients["encoder.layer.0.output.dense.weight"] != nil)
+    }
+
+    @Test("the MiniLM checkpoint's pooler is used and a classifier is created")
+    func poolerFromCheckpoint() throws {
+        let reranker = try CrossEncoder.load(folder: BertModelTests.minilm)
+        #expect(reranker.usesPooler)
+        #expect(reranker.head["classifier.weight"]?.shape == [1, 384])
+        #expect(reranker.hostWeights()["bert.pooler.dense.weight"]?.shape == [384, 384])
+    }
+}

@@ -17,13 +17,20 @@ enum RowKernels {
             for row in range {
                 let input = source + row * columns, output = target + row * columns
                 let keep = mask.map { $0 + (row / rowsPerMaskRow) * columns } ?? onesPointer
-                var maximum = -Float.greatestFiniteMagnitude
-                for column in 0..<columns where keep[column] != 0 { maximum = max(maximum, input[column]) }
-                if maximum == -Float.greatestFiniteMagnitude { maximum = 0 }
+                // The row maximum (over all columns: cheap and vectorisable) only guards exp against overflow.
+                var maximum = rowMaximum(input, columns)
                 for column in 0..<columns { output[column] = FastMath.exp(input[column] - maximum) * keep[column] }
                 var total = sum(output, columns)
-                if total == 0 {  // every key masked: attend uniformly, as a large negative bias would
-                    for column in 0..<columns { output[column] = FastMath.exp(input[column] - maximum) }
+                if !(total > 1e-30) {
+                    // Kept scores far below masked ones (or every key masked): use the maximum over kept keys,
+                    // and attend uniformly when nothing is kept, as a large negative bias would.
+                    var keptMaximum = -Float.greatestFiniteMagnitude
+                    for column in 0..<columns where keep[column] != 0 { keptMaximum = Swift.max(keptMaximum, input[column]) }
+                    let anyKept = keptMaximum > -Float.greatestFiniteMagnitude
+                    maximum = anyKept ? keptMaximum : maximum
+                    for column in 0..<columns {
+                        output[column] = FastMath.exp(input[column] - maximum) * (anyKept ? keep[column] : 1)
+                    }
                     total = sum(output, columns)
                 }
                 if logarithm {
@@ -36,6 +43,25 @@ enum RowKernels {
             }
         }
         return y
+    }
+
+    /// Maximum of `count` floats (count ≥ 1) with four independent accumulators.
+    @inline(__always)
+    static func rowMaximum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
+        var a = x[0], b = x[0], c = x[0], d = x[0]
+        var index = 0
+        while index + 4 <= count {
+            a = x[index] > a ? x[index] : a
+            b = x[index + 1] > b ? x[index + 1] : b
+            c = x[index + 2] > c ? x[index + 2] : c
+            d = x[index + 3] > d ? x[index + 3] : d
+            index += 4
+        }
+        while index < count {
+            a = x[index] > a ? x[index] : a
+            index += 1
+        }
+        return Swift.max(Swift.max(a, b), Swift.max(c, d))
     }
 
     /// Sum of `count` floats with four independent accumulators (vectorisable without reassociation flags).

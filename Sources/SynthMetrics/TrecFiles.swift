@@ -45,24 +45,24 @@ package enum TrecFiles {
     package static func parseQrels(_ text: String, file: String) throws(MetricsError) -> Qrels {
         var qrels = Qrels()
         var sawRow = false
-        try forEachLine(text) { line, lineNumber throws(MetricsError) in
-            let fields = splitFields(line)
+        try TrecLineScanner.scan(text) { scanner throws(MetricsError) in
+            let fields = scanner.fields
             if fields.isEmpty { return }
             defer { sawRow = true }
-            if !sawRow, fields.count == 3, fields[0].text.lowercased() == "query-id" { return }
-            let expectedRow = "'qid 0 docid grade' or 'query-id<TAB>corpus-id<TAB>score'"
+            if !sawRow, fields.count == 3, scanner.string(0).lowercased() == "query-id" { return }
             guard fields.count == 3 || fields.count == 4 else {
                 throw .badQrelsLine(
-                    SourceLocation(file: file, line: lineNumber, column: 1), expected: expectedRow,
-                    found: "\(fields.count) field\(fields.count == 1 ? "" : "s")", sourceLine: String(line))
+                    SourceLocation(file: file, line: scanner.lineNumber, column: 1),
+                    expected: "'qid 0 docid grade' or 'query-id<TAB>corpus-id<TAB>score'",
+                    found: "\(fields.count) field\(fields.count == 1 ? "" : "s")", sourceLine: scanner.lineText)
             }
-            let gradeField = fields[fields.count - 1]
-            guard let grade = Int(gradeField.text) else {
+            let gradeText = scanner.string(fields.count - 1)
+            guard let grade = Int(gradeText) else {
                 throw .badQrelsLine(
-                    SourceLocation(file: file, line: lineNumber, column: gradeField.column),
-                    expected: "an integer grade", found: "'\(gradeField.text)'", sourceLine: String(line))
+                    SourceLocation(file: file, line: scanner.lineNumber, column: scanner.column(fields.count - 1)),
+                    expected: "an integer grade", found: "'\(gradeText)'", sourceLine: scanner.lineText)
             }
-            qrels.set(query: String(fields[0].text), document: String(fields[fields.count - 2].text), grade: grade)
+            qrels.set(query: scanner.string(0), document: scanner.string(fields.count - 2), grade: grade)
         }
         return qrels
     }
@@ -70,33 +70,47 @@ package enum TrecFiles {
     /// Parses run text; `file` names it in error locations. The run's name is the first line's tag.
     package static func parseRun(_ text: String, file: String) throws(MetricsError) -> Run {
         var run = Run(name: "")
-        var firstLines: [String: [String: Int]] = [:]
-        try forEachLine(text) { line, lineNumber throws(MetricsError) in
-            let fields = splitFields(line)
+        // Lines of one query are usually together: collect them, then file them under their query.
+        var query = ""
+        var entries: [Run.Entry] = []
+        var seen: [String: Int] = [:]
+        var seenByQuery: [String: [String: Int]] = [:]
+        func flush() {
+            guard !query.isEmpty || !entries.isEmpty else { return }
+            run.rankings[query, default: []].append(contentsOf: entries)
+            seenByQuery[query] = seen
+        }
+        try TrecLineScanner.scan(text) { scanner throws(MetricsError) in
+            let fields = scanner.fields
             if fields.isEmpty { return }
             guard fields.count == 6 else {
                 throw .badRunLine(
-                    SourceLocation(file: file, line: lineNumber, column: 1),
+                    SourceLocation(file: file, line: scanner.lineNumber, column: 1),
                     expected: "'qid Q0 docid rank score tag' (6 fields)",
-                    found: "\(fields.count) field\(fields.count == 1 ? "" : "s")", sourceLine: String(line))
+                    found: "\(fields.count) field\(fields.count == 1 ? "" : "s")", sourceLine: scanner.lineText)
             }
-            let scoreField = fields[4]
-            guard let score = Double(scoreField.text), score.isFinite else {
+            let scoreText = scanner.string(4)
+            guard let score = Double(scoreText), score.isFinite else {
                 throw .badRunLine(
-                    SourceLocation(file: file, line: lineNumber, column: scoreField.column),
-                    expected: "a finite number as score", found: "'\(scoreField.text)'", sourceLine: String(line))
+                    SourceLocation(file: file, line: scanner.lineNumber, column: scanner.column(4)),
+                    expected: "a finite number as score", found: "'\(scoreText)'", sourceLine: scanner.lineText)
             }
-            let query = String(fields[0].text)
-            let document = String(fields[2].text)
-            if let first = firstLines[query]?[document] {
+            if run.name.isEmpty && query.isEmpty && entries.isEmpty { run.name = scanner.string(5) }
+            if entries.isEmpty || !scanner.field(0, equals: query) {
+                flush()
+                query = scanner.string(0)
+                entries = []
+                seen = seenByQuery.removeValue(forKey: query) ?? [:]
+            }
+            let document = scanner.string(2)
+            if let first = seen.updateValue(scanner.lineNumber, forKey: document) {
                 throw .duplicateRunDocument(
-                    SourceLocation(file: file, line: lineNumber, column: fields[2].column), query: query,
-                    document: document, firstLine: first, sourceLine: String(line))
+                    SourceLocation(file: file, line: scanner.lineNumber, column: scanner.column(2)), query: query,
+                    document: document, firstLine: first, sourceLine: scanner.lineText)
             }
-            firstLines[query, default: [:]][document] = lineNumber
-            if run.name.isEmpty { run.name = String(fields[5].text) }
-            run.rankings[query, default: []].append(Run.Entry(docID: document, score: score))
+            entries.append(Run.Entry(docID: document, score: score))
         }
+        flush()
         if run.name.isEmpty { run.name = "synthlab" }
         return run
     }
@@ -163,59 +177,5 @@ package enum TrecFiles {
         if !FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) { return "no such file" }
         if isFolder.boolValue { return "expected a file, found a folder" }
         return (error as NSError).localizedDescription
-    }
-
-    /// Calls `body` with each line (without `\n` or `\r\n`) and its 1-based number, by bytes.
-    private static func forEachLine(
-        _ text: String, _ body: (Substring, Int) throws(MetricsError) -> Void
-    ) throws(MetricsError) {
-        let bytes = text.utf8
-        var lineStart = bytes.startIndex
-        var number = 0
-        var index = bytes.startIndex
-        while true {
-            if index == bytes.endIndex || bytes[index] == UInt8(ascii: "\n") {
-                number += 1
-                var lineEnd = index
-                if lineEnd > lineStart, bytes[bytes.index(before: lineEnd)] == UInt8(ascii: "\r") {
-                    lineEnd = bytes.index(before: lineEnd)
-                }
-                if index == bytes.endIndex {
-                    if lineStart < lineEnd { try body(text[lineStart..<lineEnd], number) }
-                    return
-                }
-                try body(text[lineStart..<lineEnd], number)
-                index = bytes.index(after: index)
-                lineStart = index
-            } else {
-                index = bytes.index(after: index)
-            }
-        }
-    }
-
-    /// Splits a line on spaces and tabs, remembering each field's 1-based column (in bytes).
-    private static func splitFields(_ line: Substring) -> [(text: Substring, column: Int)] {
-        var fields: [(text: Substring, column: Int)] = []
-        var start: Substring.Index?
-        var startColumn = 0
-        var column = 0
-        let bytes = line.utf8
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            column += 1
-            let byte = bytes[index]
-            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
-                if let begin = start {
-                    fields.append((line[begin..<index], startColumn))
-                    start = nil
-                }
-            } else if start == nil {
-                start = index
-                startColumn = column
-            }
-            index = bytes.index(after: index)
-        }
-        if let begin = start { fields.append((line[begin..<bytes.endIndex], startColumn)) }
-        return fields
     }
 }

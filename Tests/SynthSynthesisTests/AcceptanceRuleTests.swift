@@ -34,7 +34,9 @@ import Testing
     @Test func sameSeedSameDecisions() {
         func decisions(seed: UInt64) -> [Bool] {
             var generator = SplitMix64.stream(seed: seed, index: 3)
-            return (0..<64).map { _ in AcceptanceRule.metropolis(temperature: 1).accept(current: 0, proposed: -0.7, using: &generator) }
+            return (0..<64).map { _ in
+                AcceptanceRule.metropolis(temperature: 1).accept(current: 0, proposed: -0.7, using: &generator)
+            }
         }
         #expect(decisions(seed: 7) == decisions(seed: 7))
         #expect(decisions(seed: 7) != decisions(seed: 8))

@@ -16,7 +16,9 @@ struct LocalServerIntegrationTests {
     static let library = TemplateLibrary(libraryFolders: [TestPaths.root.appendingPathComponent("stdlib/prompts")])
 
     static let corpus = [
-        Document(id: "d1", text: "Aspirin irreversibly inhibits cyclooxygenase in platelets, reducing thromboxane and clotting."),
+        Document(
+            id: "d1",
+            text: "Aspirin irreversibly inhibits cyclooxygenase in platelets, reducing thromboxane and clotting."),
         Document(id: "d2", text: "Glaciers retreat when summer melting exceeds winter snowfall over many years."),
         Document(id: "d3", text: "Bats navigate in darkness by echolocation, emitting calls and listening to echoes."),
         Document(id: "d4", text: "Coffee contains caffeine, which blocks adenosine receptors and reduces drowsiness."),
@@ -57,8 +59,12 @@ struct LocalServerIntegrationTests {
         let started = Date()
         let first = try await pipeline(server: server, store: store)
         let set = first.filtered
-        print("synthesis integration: \(set.summary); \(set.counts.promptTokens) prompt + \(set.counts.completionTokens) completion tokens in \(Int(Date().timeIntervalSince(started))) s")
-        for record in set.records { print("  \(record.query) | score \(record.score ?? -1) | \(record.rejection ?? "accepted")") }
+        print(
+            "synthesis integration: \(set.summary); \(set.counts.promptTokens) prompt + \(set.counts.completionTokens) completion tokens in \(Int(Date().timeIntervalSince(started))) s"
+        )
+        for record in set.records {
+            print("  \(record.query) | score \(record.score ?? -1) | \(record.rejection ?? "accepted")")
+        }
         // Structure: every passage made one query record or counted a failure; nothing crashed.
         #expect(set.records.count + set.counts.failed >= 2)
         #expect(set.records.count <= 2)

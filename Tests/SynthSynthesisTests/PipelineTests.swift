@@ -11,9 +11,15 @@ import Testing
     static let library = TemplateLibrary(libraryFolders: [TestPaths.root.appendingPathComponent("stdlib/prompts")])
 
     static let passages = [
-        SyntheticPassage(id: "d1", text: "Aspirin irreversibly inhibits cyclooxygenase, reducing platelet aggregation.", origin: "corpus"),
-        SyntheticPassage(id: "d2", text: "Glaciers retreat when summer melting exceeds winter snowfall for many years.", origin: "corpus"),
-        SyntheticPassage(id: "d3", text: "Bats navigate in darkness by echolocation, emitting calls and listening to echoes.", origin: "corpus"),
+        SyntheticPassage(
+            id: "d1", text: "Aspirin irreversibly inhibits cyclooxygenase, reducing platelet aggregation.",
+            origin: "corpus"),
+        SyntheticPassage(
+            id: "d2", text: "Glaciers retreat when summer melting exceeds winter snowfall for many years.",
+            origin: "corpus"),
+        SyntheticPassage(
+            id: "d3", text: "Bats navigate in darkness by echolocation, emitting calls and listening to echoes.",
+            origin: "corpus"),
     ]
 
     @Test func queryGenerationRepairsRetriesAndRejects() async throws {
@@ -23,16 +29,20 @@ import Testing
                 return "```json\n{\"queries\": [\"how does aspirin stop platelets clumping\", \"aspirin\",]}\n```"
             }
             if user.contains("Glaciers") {  // unusable first, fine on retry (different seed)
-                return request.seed % 2 == 1 ? "I cannot answer that." : #"{"queries": ["why do glaciers shrink", "why do glaciers shrink"]}"#
+                return request.seed % 2 == 1
+                    ? "I cannot answer that." : #"{"queries": ["why do glaciers shrink", "why do glaciers shrink"]}"#
             }
             return "never json"
         })
         let generation = QueryGeneration(
             template: try Self.library.template(named: "inpars-query"), perPassage: 2, seed: 0, concurrency: 1)
-        let set = try await generation.run(passages: Self.passages, session: TeacherSession(teacher: teacher, attempts: 2))
-        #expect(set.records.map(\.query) == [
-            "how does aspirin stop platelets clumping", "aspirin", "why do glaciers shrink", "why do glaciers shrink",
-        ])
+        let set = try await generation.run(
+            passages: Self.passages, session: TeacherSession(teacher: teacher, attempts: 2))
+        #expect(
+            set.records.map(\.query) == [
+                "how does aspirin stop platelets clumping", "aspirin", "why do glaciers shrink",
+                "why do glaciers shrink",
+            ])
         #expect(set.records.map(\.accepted) == [true, false, true, false])
         #expect(set.records[1].rejection == "query shorter than 3 words")
         #expect(set.records[3].rejection == "duplicate query")
@@ -65,12 +75,18 @@ import Testing
         }
         var set = SyntheticSet(kind: "syntriever")
         set.records = [
-            SyntheticRecord(id: "a", kind: "syntriever", query: "q1",
-                            positives: [SyntheticPassage(id: "g", text: "gold", origin: "corpus"),
-                                        SyntheticPassage(text: "GOOD passage", origin: "synthetic")]),
-            SyntheticRecord(id: "b", kind: "syntriever", query: "q2",
-                            positives: [SyntheticPassage(text: "bad passage", origin: "synthetic")]),
-            SyntheticRecord(id: "c", kind: "query", query: "q3", positives: [SyntheticPassage(id: "d", text: "bad source", origin: "corpus")]),
+            SyntheticRecord(
+                id: "a", kind: "syntriever", query: "q1",
+                positives: [
+                    SyntheticPassage(id: "g", text: "gold", origin: "corpus"),
+                    SyntheticPassage(text: "GOOD passage", origin: "synthetic"),
+                ]),
+            SyntheticRecord(
+                id: "b", kind: "syntriever", query: "q2",
+                positives: [SyntheticPassage(text: "bad passage", origin: "synthetic")]),
+            SyntheticRecord(
+                id: "c", kind: "query", query: "q3",
+                positives: [SyntheticPassage(id: "d", text: "bad source", origin: "corpus")]),
         ]
         let verification = RelevanceVerification(template: try Self.library.template(named: "verify-relevance"))
         let out = try await verification.run(set, session: TeacherSession(teacher: teacher))
@@ -93,7 +109,10 @@ import Testing
     @Test func unparseableVerdictIsRetriedThenRejected() async throws {
         let teacher = ScriptedTeacher(text: { _ in "Maybe." })
         var set = SyntheticSet(kind: "queries")
-        set.records = [SyntheticRecord(id: "a", kind: "query", query: "q", positives: [SyntheticPassage(id: "d", text: "p", origin: "corpus")])]
+        set.records = [
+            SyntheticRecord(
+                id: "a", kind: "query", query: "q", positives: [SyntheticPassage(id: "d", text: "p", origin: "corpus")])
+        ]
         let verification = RelevanceVerification(template: try Self.library.template(named: "verify-relevance"))
         let out = try await verification.run(set, session: TeacherSession(teacher: teacher, attempts: 3))
         #expect(out.records[0].rejection == "unparseable verdict")
@@ -108,7 +127,8 @@ import Testing
         let retriever = BM25Retriever(index: BM25Index.build(documents: documents))
         var set = SyntheticSet(kind: "queries")
         set.records = [
-            SyntheticRecord(id: "1", kind: "query", query: "aspirin platelet aggregation", positives: [Self.passages[0]]),
+            SyntheticRecord(
+                id: "1", kind: "query", query: "aspirin platelet aggregation", positives: [Self.passages[0]]),
             SyntheticRecord(id: "2", kind: "query", query: "bats echolocation calls", positives: [Self.passages[0]]),
         ]
         let out = try await RoundTripFilter(retrievers: [retriever], topK: 1).run(set)
@@ -124,7 +144,9 @@ import Testing
         // Revisions are always "better query"; the judge likes it (0.9) more than the original (0.2).
         let teacher = ScriptedTeacher { request in
             let user = userText(request)
-            if user.contains("Answer (yes or no)") { return verdictReply(yes: user.contains("better query") ? 0.9 : 0.2) }
+            if user.contains("Answer (yes or no)") {
+                return verdictReply(yes: user.contains("better query") ? 0.9 : 0.2)
+            }
             if user.contains("Critique:") { return TeacherReply(text: #"{"query": "better query"}"#) }
             return TeacherReply(text: "Mention the mechanism.")
         }
@@ -153,7 +175,9 @@ import Testing
     @Test func strictRuleRejectsWorseRevisions() async throws {
         let teacher = ScriptedTeacher { request in
             let user = userText(request)
-            if user.contains("Answer (yes or no)") { return verdictReply(yes: user.contains("worse query") ? 0.1 : 0.6) }
+            if user.contains("Answer (yes or no)") {
+                return verdictReply(yes: user.contains("worse query") ? 0.1 : 0.6)
+            }
             if user.contains("Critique:") { return TeacherReply(text: #"{"query": "worse query"}"#) }
             return TeacherReply(text: "Be vaguer.")
         }
@@ -177,8 +201,12 @@ import Testing
     @Test func syntrieverMakesCotPositiveAndNegative() async throws {
         let teacher = ScriptedTeacher(text: { request in
             let user = userText(request)
-            if user.contains("step by step") { return #"{"expansion": "Aspirin blocks COX enzymes, so less thromboxane forms."}"# }
-            if user.contains("plausible but irrelevant") { return #"{"passage": "Aspirin was first synthesised in 1897 by chemists."}"# }
+            if user.contains("step by step") {
+                return #"{"expansion": "Aspirin blocks COX enzymes, so less thromboxane forms."}"#
+            }
+            if user.contains("plausible but irrelevant") {
+                return #"{"passage": "Aspirin was first synthesised in 1897 by chemists."}"#
+            }
             return #"{"passage": "Aspirin acetylates COX-1 in platelets and lowers thromboxane A2."}"#
         })
         let generation = SyntrieverGeneration(
@@ -200,7 +228,8 @@ import Testing
     @Test func rankedChainsAndTheirFilters() async throws {
         let teacher = ScriptedTeacher(text: { request in
             let user = userText(request)
-            let sentence = (user.components(separatedBy: "Sentence: ").last ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let sentence = (user.components(separatedBy: "Sentence: ").last ?? "").trimmingCharacters(
+                in: .whitespacesAndNewlines)
             if sentence.hasPrefix("loop") { return #"{"sentence": "loop"}"# }
             return "{\"sentence\": \"\(sentence)+\"}"
         })
@@ -225,7 +254,8 @@ import Testing
         let retriever = BM25Retriever(index: BM25Index.build(documents: documents))
         let teacher = ScriptedTeacher(text: { _ in "1" })  // always the first shown: pure position bias
         let distill = Distillation(
-            kind: .pairwise, template: try Self.library.template(named: "pairwise-preference"), topK: 3, bothOrders: true)
+            kind: .pairwise, template: try Self.library.template(named: "pairwise-preference"), topK: 3,
+            bothOrders: true)
         let texts = Dictionary(uniqueKeysWithValues: Self.passages.map { ($0.id!, $0.text) })
         let set = try await distill.run(
             queries: [.init(id: "q", text: "aspirin glaciers bats")], retriever: retriever, passage: { texts[$0] },
@@ -258,18 +288,27 @@ import Testing
     @Test func jsonlRoundTripAndPersistence() async throws {
         var set = SyntheticSet(kind: "queries", steps: ["synthesize queries: test"])
         set.records = [
-            SyntheticRecord(id: "q:d1:0", kind: "query", query: "a \"quoted\" query", positives: [Self.passages[0]],
-                            negatives: [SyntheticPassage(text: "neg", origin: "synthetic")], score: 0.25,
-                            provenance: [RecordProvenance(step: "s", template: "t", templateHash: "h", model: "m", requestKeys: ["k"])]),
+            SyntheticRecord(
+                id: "q:d1:0", kind: "query", query: "a \"quoted\" query", positives: [Self.passages[0]],
+                negatives: [SyntheticPassage(text: "neg", origin: "synthetic")], score: 0.25,
+                provenance: [
+                    RecordProvenance(step: "s", template: "t", templateHash: "h", model: "m", requestKeys: ["k"])
+                ])
         ]
         set.records.append(SyntheticRecord(id: "q:d2:0", kind: "query", query: "x", accepted: false, rejection: "why"))
         set.counts.requestsNew = 2
         let text = set.jsonl()
         #expect(text.split(separator: "\n").count == 2)
-        #expect(text.hasPrefix(#"{"accepted":true,"candidates":[],"extra":{},"id":"q:d1:0","kind":"query","negatives":[{"origin":"synthetic","text":"neg"}]"#))
+        #expect(
+            text.hasPrefix(
+                #"{"accepted":true,"candidates":[],"extra":{},"id":"q:d1:0","kind":"query","negatives":[{"origin":"synthetic","text":"neg"}]"#
+            ))
         #expect(try SyntheticSet.records(fromJSONL: text, file: "x.jsonl") == set.records)
-        #expect(throws: Diagnostic(.error, "expected a synthetic record (JSON object), found malformed line",
-                                   at: SourceLocation(file: "x.jsonl", line: 3, column: 1))) {
+        #expect(
+            throws: Diagnostic(
+                .error, "expected a synthetic record (JSON object), found malformed line",
+                at: SourceLocation(file: "x.jsonl", line: 3, column: 1))
+        ) {
             try SyntheticSet.records(fromJSONL: text + "{\"id\":\"a\"}\n", file: "x.jsonl")
         }
         let folder = try TestPaths.temporaryFolder()
@@ -287,14 +326,21 @@ import Testing
         let gold = SyntheticPassage(id: "d", text: "gold", origin: "corpus")
         var set = SyntheticSet(kind: "mixed")
         set.records = [
-            SyntheticRecord(id: "s", kind: "syntriever", query: "q", positives: [gold, SyntheticPassage(text: "p+", origin: "synthetic")],
-                            negatives: [SyntheticPassage(text: "p-", origin: "synthetic")], extra: ["cot": "q because"]),
-            SyntheticRecord(id: "pw", kind: "pairwise", query: "q", positives: [gold], negatives: [SyntheticPassage(id: "e", text: "other", origin: "retrieved")]),
+            SyntheticRecord(
+                id: "s", kind: "syntriever", query: "q",
+                positives: [gold, SyntheticPassage(text: "p+", origin: "synthetic")],
+                negatives: [SyntheticPassage(text: "p-", origin: "synthetic")], extra: ["cot": "q because"]),
+            SyntheticRecord(
+                id: "pw", kind: "pairwise", query: "q", positives: [gold],
+                negatives: [SyntheticPassage(id: "e", text: "other", origin: "retrieved")]),
             SyntheticRecord(id: "r", kind: "ranked-chain", query: "a", texts: ["a", "b", "c"]),
             SyntheticRecord(id: "p", kind: "pointwise", query: "q", candidates: [gold], scores: [0.75]),
-            SyntheticRecord(id: "x", kind: "pairwise", query: "q", positives: [gold], negatives: [gold], accepted: false),
+            SyntheticRecord(
+                id: "x", kind: "pairwise", query: "q", positives: [gold], negatives: [gold], accepted: false),
         ]
-        #expect(set.syntrieverTuples.first == .init(query: "q", gold: "gold", syntheticPositives: ["p+"], cot: "q because", negatives: ["p-"]))
+        #expect(
+            set.syntrieverTuples.first
+                == .init(query: "q", gold: "gold", syntheticPositives: ["p+"], cot: "q because", negatives: ["p-"]))
         #expect(set.preferencePairs.map(\.other) == ["other"])
         #expect(set.rankedLists == [["a", "b", "c"]])
         #expect(set.pointwiseLabels.map(\.score) == [0.75])

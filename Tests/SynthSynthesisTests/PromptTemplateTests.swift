@@ -73,7 +73,9 @@ import Testing
         ) { try PromptTemplate(parsing: text, file: "t.md") }
         let error = TemplateError.undeclaredVariable(
             "pasage", suggestion: "passage", SourceLocation(file: "t.md", line: 6, column: 10))
-        #expect(error.diagnostic.rendered() == "t.md:6:10: error: undeclared template variable `pasage`\n  note: did you mean `passage`?")
+        #expect(
+            error.diagnostic.rendered()
+                == "t.md:6:10: error: undeclared template variable `pasage`\n  note: did you mean `passage`?")
     }
 
     @Test func structuralErrors() {
@@ -91,7 +93,8 @@ import Testing
             try PromptTemplate(parsing: "---\nname: a\n---\nok\nx {{oops", file: "a.md")
         }
         #expect(
-            throws: TemplateError.nameMismatch(fileName: "b", name: "a", SourceLocation(file: "b.md", line: 2, column: 1))
+            throws: TemplateError.nameMismatch(
+                fileName: "b", name: "a", SourceLocation(file: "b.md", line: 2, column: 1))
         ) { try PromptTemplate(parsing: "---\nname: a\n---\nbody", file: "b.md", expectedName: "b") }
         #expect(
             throws: TemplateError.wrongType(
@@ -134,7 +137,9 @@ import Testing
             if template.variables.contains("count") { values["count"] = .int(2) }
             let prompt = try template.render(values)
             #expect(!prompt.user.contains("{{"), "unrendered placeholder in \(name)")
-            if let schema = prompt.schema { #expect(!schema.contains("{{"), "unrendered schema placeholder in \(name)") }
+            if let schema = prompt.schema {
+                #expect(!schema.contains("{{"), "unrendered schema placeholder in \(name)")
+            }
         }
     }
 

@@ -33,7 +33,9 @@ import Testing
         let tokens = [
             TeacherToken(token: "Answer", logprob: -0.2),
             TeacherToken(token: ":", logprob: -0.1),
-            TeacherToken(token: " yes", logprob: log(0.8), alternatives: [.init(token: " yes", logprob: log(0.8)), .init(token: " no", logprob: log(0.2))]),
+            TeacherToken(
+                token: " yes", logprob: log(0.8),
+                alternatives: [.init(token: " yes", logprob: log(0.8)), .init(token: " no", logprob: log(0.2))]),
         ]
         let judgement = YesNoJudgement(text: "Answer: yes", tokens: tokens)
         #expect(judgement.verdict == true)

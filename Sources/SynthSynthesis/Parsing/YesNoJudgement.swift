@@ -41,7 +41,8 @@ package struct YesNoJudgement: Sendable, Equatable {
         var fromLogprobs = false
         if let position = tokens.firstIndex(where: { Self.polarity($0.token) != nil }) {
             let token = tokens[position]
-            var yes = 0.0, no = 0.0
+            var yes = 0.0
+            var no = 0.0
             var seen: Set<String> = []
             let candidates =
                 token.alternatives.isEmpty

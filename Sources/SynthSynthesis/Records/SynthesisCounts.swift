@@ -22,9 +22,12 @@ package struct SynthesisCounts: Sendable, Equatable, Codable {
     package init() {}
 
     enum CodingKeys: String, CodingKey {
-        case requestsNew = "requests_new", requestsReplayed = "requests_replayed"
-        case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
-        case answersRepaired = "answers_repaired", repaired, retried, failed, rejected
+        case requestsNew = "requests_new"
+        case requestsReplayed = "requests_replayed"
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
+        case answersRepaired = "answers_repaired"
+        case repaired, retried, failed, rejected
     }
 
     /// Counts one teacher reply.

@@ -34,7 +34,8 @@ package struct RecordProvenance: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case step, template, model
-        case templateHash = "template_hash", requestKeys = "request_keys"
+        case templateHash = "template_hash"
+        case requestKeys = "request_keys"
     }
 }
 
@@ -71,7 +72,8 @@ package struct SyntheticRecord: Sendable, Equatable, Codable {
 
     package init(
         id: String, kind: String, query: String = "", queryID: String? = nil, positives: [SyntheticPassage] = [],
-        negatives: [SyntheticPassage] = [], candidates: [SyntheticPassage] = [], extra: [String: String] = [:], texts: [String] = [],
+        negatives: [SyntheticPassage] = [], candidates: [SyntheticPassage] = [], extra: [String: String] = [:],
+        texts: [String] = [],
         scores: [Double] = [], score: Double? = nil, accepted: Bool = true, rejection: String? = nil,
         provenance: [RecordProvenance] = []
     ) {
@@ -92,7 +94,8 @@ package struct SyntheticRecord: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, query, positives, negatives, candidates, extra, texts, scores, score, accepted, rejection, provenance
+        case id, kind, query, positives, negatives, candidates, extra, texts, scores, score, accepted, rejection,
+            provenance
         case queryID = "query_id"
     }
 

@@ -26,7 +26,8 @@ extension SyntheticSet {
     /// Accepted pairwise records as (query, preferred c⁺, other c⁻) for the partial Plackett–Luce loss.
     package var preferencePairs: [(query: String, preferred: String, other: String)] {
         accepted.compactMap { record in
-            guard record.kind == "pairwise", let preferred = record.positive?.text, let other = record.negatives.first?.text
+            guard record.kind == "pairwise", let preferred = record.positive?.text,
+                let other = record.negatives.first?.text
             else { return nil }
             return (record.query, preferred, other)
         }

@@ -17,8 +17,10 @@ package struct SyntheticSet: PersistableObject, Equatable, Codable {
     /// One line per step: `synthesize queries: template inpars-query@1a2b3c4d5e6f, model qwen…`.
     package var steps: [String]
 
-    package init(kind: String, records: [SyntheticRecord] = [], counts: SynthesisCounts = SynthesisCounts(),
-                 steps: [String] = []) {
+    package init(
+        kind: String, records: [SyntheticRecord] = [], counts: SynthesisCounts = SynthesisCounts(),
+        steps: [String] = []
+    ) {
         self.kind = kind
         self.records = records
         self.counts = counts
@@ -36,7 +38,8 @@ package struct SyntheticSet: PersistableObject, Equatable, Codable {
     /// tokens; 1 repaired, 2 retried, 1 failed`. Tokens are those of new requests.
     package var summary: String {
         let requests = counts.requestsNew + counts.requestsReplayed
-        var text = "synthetic_set \(kind): \(records.count) records, \(accepted.count) accepted, \(rejectedCount) rejected"
+        var text =
+            "synthetic_set \(kind): \(records.count) records, \(accepted.count) accepted, \(rejectedCount) rejected"
         let reasons = Dictionary(grouping: records.compactMap(\.rejection), by: { $0 }).mapValues(\.count)
         if !reasons.isEmpty {
             let sorted = reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
@@ -49,7 +52,10 @@ package struct SyntheticSet: PersistableObject, Equatable, Codable {
     }
 
     package var fieldNames: [String] {
-        ["kind", "count", "accepted", "rejected", "acceptance_rate", "records", "samples", "queries", "counts", "steps"]
+        [
+            "kind", "count", "accepted", "rejected", "acceptance_rate", "records", "samples", "queries", "counts",
+            "steps",
+        ]
     }
 
     package func field(_ name: String) -> Value? {
@@ -97,8 +103,9 @@ package struct SyntheticSet: PersistableObject, Equatable, Codable {
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
         where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             do { records.append(try decoder.decode(SyntheticRecord.self, from: Data(line.utf8))) } catch {
-                throw Diagnostic(.error, "expected a synthetic record (JSON object), found malformed line",
-                                 at: SourceLocation(file: file, line: i + 1, column: 1))
+                throw Diagnostic(
+                    .error, "expected a synthetic record (JSON object), found malformed line",
+                    at: SourceLocation(file: file, line: i + 1, column: 1))
             }
         }
         return records
@@ -118,7 +125,8 @@ package struct SyntheticSet: PersistableObject, Equatable, Codable {
     package static func restore(from folder: URL) throws -> SyntheticSet {
         let metaURL = folder.appendingPathComponent("set.json")
         let recordsURL = folder.appendingPathComponent("records.jsonl")
-        guard let metaData = try? Data(contentsOf: metaURL), var set = try? JSONDecoder().decode(Self.self, from: metaData)
+        guard let metaData = try? Data(contentsOf: metaURL),
+            var set = try? JSONDecoder().decode(Self.self, from: metaData)
         else {
             throw Diagnostic(.error, "expected a saved synthetic set", at: SourceLocation(file: metaURL.path))
         }
@@ -166,10 +174,11 @@ extension SyntheticPassage {
 
 extension RecordProvenance {
     package var value: Value {
-        .record(Record([
-            ("step", .string(step)), ("template", .string(template)), ("template_hash", .string(templateHash)),
-            ("model", .string(model)), ("request_keys", .list(requestKeys.map(Value.string))),
-        ]))
+        .record(
+            Record([
+                ("step", .string(step)), ("template", .string(template)), ("template_hash", .string(templateHash)),
+                ("model", .string(model)), ("request_keys", .list(requestKeys.map(Value.string))),
+            ]))
     }
 }
 

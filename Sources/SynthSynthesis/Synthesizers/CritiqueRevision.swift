@@ -43,7 +43,9 @@ package struct CritiqueRevision: Sendable {
         package var rewardBefore: [Double] = []
         package var rewardAfter: [Double] = []
         package var acceptanceRate: Double { proposals == 0 ? 0 : Double(accepted) / Double(proposals) }
-        package var meanBefore: Double { rewardBefore.isEmpty ? 0 : rewardBefore.reduce(0, +) / Double(rewardBefore.count) }
+        package var meanBefore: Double {
+            rewardBefore.isEmpty ? 0 : rewardBefore.reduce(0, +) / Double(rewardBefore.count)
+        }
         package var meanAfter: Double { rewardAfter.isEmpty ? 0 : rewardAfter.reduce(0, +) / Double(rewardAfter.count) }
     }
 
@@ -72,9 +74,10 @@ package struct CritiqueRevision: Sendable {
             var lastCritique = ""
             var stepProvenance: [RecordProvenance] = []
             if !keys.isEmpty {
-                stepProvenance.append(RecordProvenance(
-                    step: "reward \(me.reward.name)", template: "", templateHash: "", model: session.teacher.model,
-                    requestKeys: keys))
+                stepProvenance.append(
+                    RecordProvenance(
+                        step: "reward \(me.reward.name)", template: "", templateHash: "", model: session.teacher.model,
+                        requestKeys: keys))
             }
             for step in 0..<me.steps {
                 let stepSeed = base &+ (step + 1) * 31
@@ -82,11 +85,13 @@ package struct CritiqueRevision: Sendable {
                     "query": .string(current), "passage": .string(passageText),
                 ])
                 guard
-                    let critique = try await session.askText(critiquePrompt, seed: stepSeed, counts: &counts, accept: {
-                        reply -> String? in
-                        let text = reply.text.trimmingCharacters(in: .whitespacesAndNewlines)
-                        return text.isEmpty ? nil : text
-                    })
+                    let critique = try await session.askText(
+                        critiquePrompt, seed: stepSeed, counts: &counts,
+                        accept: {
+                            reply -> String? in
+                            let text = reply.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                            return text.isEmpty ? nil : text
+                        })
                 else { continue }
                 stepProvenance.append(
                     session.provenance(step: "critique", prompt: critiquePrompt, keys: critique.requestKeys))
@@ -103,9 +108,10 @@ package struct CritiqueRevision: Sendable {
                 let (proposedReward, rewardKeys) = try await me.reward.reward(
                     query: revision.value, record: record, seed: stepSeed &+ 2, counts: &counts)
                 if !rewardKeys.isEmpty {
-                    stepProvenance.append(RecordProvenance(
-                        step: "reward \(me.reward.name)", template: "", templateHash: "",
-                        model: session.teacher.model, requestKeys: rewardKeys))
+                    stepProvenance.append(
+                        RecordProvenance(
+                            step: "reward \(me.reward.name)", template: "", templateHash: "",
+                            model: session.teacher.model, requestKeys: rewardKeys))
                 }
                 stats.proposals += 1
                 lastCritique = critique.value

@@ -143,8 +143,9 @@ package struct Distillation: Sendable {
             for j in candidates.indices where j > i {
                 defer { pairIndex += 1 }
                 let seed = base &+ pairIndex * 2
-                guard let (firstWins, provenance) = try await prefersFirst(
-                    query, candidates[i], candidates[j], seed: seed, session, &counts)
+                guard
+                    let (firstWins, provenance) = try await prefersFirst(
+                        query, candidates[i], candidates[j], seed: seed, session, &counts)
                 else { continue }
                 var record = SyntheticRecord(
                     id: "pw:\(query.id):\(candidates[i].id ?? "\(i)"):\(candidates[j].id ?? "\(j)")", kind: "pairwise",

@@ -45,7 +45,9 @@ package struct QueryGeneration: Sendable {
         let done = Counter()
         let total = passages.count
         let template = self.template
-        let perPassage = self.perPassage, passageCharacters = self.passageCharacters, seed = self.seed
+        let perPassage = self.perPassage
+        let passageCharacters = self.passageCharacters
+        let seed = self.seed
         let maxTokens = self.maxTokens ?? template.maxTokens.map { max($0, 40 * perPassage) }
         let results = try await orderedConcurrentMap(passages, limit: concurrency) { index, passage in
             var counts = SynthesisCounts()
@@ -60,7 +62,8 @@ package struct QueryGeneration: Sendable {
             }
             var records: [SyntheticRecord] = []
             if let answer {
-                let provenance = session.provenance(step: "synthesize queries", prompt: prompt, keys: answer.requestKeys)
+                let provenance = session.provenance(
+                    step: "synthesize queries", prompt: prompt, keys: answer.requestKeys)
                 var seen: Set<String> = []
                 for (i, raw) in answer.value.prefix(perPassage).enumerated() {
                     let query = raw.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")

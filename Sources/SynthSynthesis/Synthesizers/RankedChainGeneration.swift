@@ -67,7 +67,8 @@ package struct RankedChainGeneration: Sendable {
             set.counts.merge(counts)
         }
         set.steps.append(
-            "synthesize ranked: template \(template.reference), model \(session.teacher.model), \(steps) steps, seed \(seed)")
+            "synthesize ranked: template \(template.reference), model \(session.teacher.model), \(steps) steps, seed \(seed)"
+        )
         return set
     }
 

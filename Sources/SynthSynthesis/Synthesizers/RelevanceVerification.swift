@@ -48,7 +48,9 @@ package struct RelevanceVerification: Sendable {
     }
 
     /// Judges one pair; `nil` when no usable verdict came back.
-    package func judge(query: String, passage: String, seed: Int, session: TeacherSession, counts: inout SynthesisCounts)
+    package func judge(
+        query: String, passage: String, seed: Int, session: TeacherSession, counts: inout SynthesisCounts
+    )
         async throws -> Verdict?
     {
         let prompt = try template.render([

@@ -59,9 +59,12 @@ package struct SyntrieverGeneration: Sendable {
                 id: "s:\(input.id)", kind: "syntriever", query: input.query, queryID: input.id,
                 positives: input.gold.map { [$0] } ?? [], provenance: input.provenance)
             let cotPrompt = try me.cotTemplate.render(values)
-            if let cot = try await session.askJSON(cotPrompt, seed: base, counts: &counts, extract: Self.text("expansion")) {
+            if let cot = try await session.askJSON(
+                cotPrompt, seed: base, counts: &counts, extract: Self.text("expansion"))
+            {
                 record.extra["cot"] = input.query + " " + cot.value
-                record.provenance.append(session.provenance(step: "synthesize cot", prompt: cotPrompt, keys: cot.requestKeys))
+                record.provenance.append(
+                    session.provenance(step: "synthesize cot", prompt: cotPrompt, keys: cot.requestKeys))
             }
             let positivePrompt = try me.positiveTemplate.render(values)
             if let positive = try await session.askJSON(

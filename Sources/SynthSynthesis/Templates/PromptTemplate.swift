@@ -124,17 +124,20 @@ package struct PromptTemplate: Sendable {
                 return s
             }
         case let other?:
-            throw .wrongType(field: "variables", expected: "list of string", found: other.typeName, location("variables"))
+            throw .wrongType(
+                field: "variables", expected: "list of string", found: other.typeName, location("variables"))
         }
         switch front.record["examples"] {
         case nil: examples = []
         case .list(let items)?: examples = items
-        case let other?: throw .wrongType(field: "examples", expected: "list", found: other.typeName, location("examples"))
+        case let other?:
+            throw .wrongType(field: "examples", expected: "list", found: other.typeName, location("examples"))
         }
         switch front.record["max_tokens"] {
         case nil: maxTokens = nil
         case .int(let i)?: maxTokens = i
-        case let other?: throw .wrongType(field: "max_tokens", expected: "int", found: other.typeName, location("max_tokens"))
+        case let other?:
+            throw .wrongType(field: "max_tokens", expected: "int", found: other.typeName, location("max_tokens"))
         }
         switch front.record["temperature"] {
         case nil: temperature = nil
@@ -146,7 +149,8 @@ package struct PromptTemplate: Sendable {
         case nil: outputSchema = nil
         case .record(let r)?: outputSchema = .record(r)
         case let other?:
-            throw .wrongType(field: "output_schema", expected: "record", found: other.typeName, location("output_schema"))
+            throw .wrongType(
+                field: "output_schema", expected: "record", found: other.typeName, location("output_schema"))
         }
         body = try TemplateBody(parsing: bodyText, file: file, firstLine: bodyFirstLine)
         if let systemText = try string("system") {

@@ -66,7 +66,8 @@ package struct TemplateBody: Sendable, Equatable {
                     let standalone = isStandaloneTagLine(bufferTail: buffer)
                     advance(2)
                     var inner = ""
-                    while index < text.count, !(text[index] == "}" && index + 1 < text.count && text[index + 1] == "}") {
+                    while index < text.count, !(text[index] == "}" && index + 1 < text.count && text[index + 1] == "}")
+                    {
                         inner.append(text[index])
                         advance(1)
                     }

@@ -54,7 +54,11 @@ package enum TemplateError: Error, Sendable, Equatable, CustomStringConvertible,
         case .undeclaredVariable(let name, _, _): "undeclared template variable `\(name)`"
         case .unclosedSection(let name, _): "expected `{{/\(name)}}` to close the section"
         case .unexpectedClose(let expected, let found, _):
-            if let expected { "expected `{{/\(expected)}}`, found `{{/\(found)}}`" } else { "unexpected `{{/\(found)}}`" }
+            if let expected {
+                "expected `{{/\(expected)}}`, found `{{/\(found)}}`"
+            } else {
+                "unexpected `{{/\(found)}}`"
+            }
         case .unclosedPlaceholder: "expected `}}` to close the placeholder"
         case .missingValue(let name, _): "missing value for template variable `\(name)`"
         case .notAList(let name, let found, _): "expected list for section `\(name)`, found \(found)"

@@ -1,4 +1,5 @@
 import Foundation
+import SynthTensor
 import SynthValues
 
 /// A sentence-transformers bi-encoder loaded from its folder: tokenizer, BERT, pooling, normalisation.
@@ -41,10 +42,17 @@ package struct SentenceEncoder: Sendable {
         let tokenizer = try WordPieceTokenizer(
             vocabURL: layout.transformerFolder.appendingPathComponent("vocab.txt"),
             lowercase: layout.tokenizerLowercase, stripAccents: layout.stripAccents, splitCJK: layout.splitCJK)
-        let model = try BertModel.load(folder: layout.transformerFolder)
+        let loaded = try BertModel.load(folder: layout.transformerFolder)
+        // Length-sorted batches have many distinct shapes, so an exact-size pool mostly holds idle buffers;
+        // a smaller cap keeps peak memory well under 2 GiB without slowing the forward pass.
+        let model = BertModel(config: loaded.config, parameters: loaded.parameters,
+                              pool: BufferPool(capacityBytes: inferencePoolBytes))
         let encoder = BiEncoder(model: model, pooling: layout.pooling, normalize: layout.normalize)
         return SentenceEncoder(folder: folder, tokenizer: tokenizer, encoder: encoder, layout: layout)
     }
+
+    /// Idle memory the inference buffer pool may keep between batches.
+    package static let inferencePoolBytes = 384 << 20
 
     /// The default model folder, `$SYNTHLAB_HOME/models/all-MiniLM-L6-v2` (`SYNTHLAB_HOME` defaults to
     /// `~/.cache/synthlab`).

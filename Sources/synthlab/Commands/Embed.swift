@@ -27,6 +27,9 @@ struct Embed: AsyncParsableCommand {
     @Option(help: "Texts per forward pass.")
     var batchSize = 32
 
+    @Flag(help: "Print the number of texts, the seconds spent tokenizing and embedding, and texts/s to stderr.")
+    var stats = false
+
     func validate() throws {
         if let maxLength, maxLength < 2 { throw ValidationError("--max-len must be at least 2, found \(maxLength)") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, found \(batchSize)") }
@@ -37,6 +40,8 @@ struct Embed: AsyncParsableCommand {
         let encoder = try SentenceEncoder.load(folder: folder)
         let texts = try Self.readTexts(FileHandle.standardInput.readDataToEndOfFile(), source: "<stdin>")
         let chunk = 4096
+        let clock = ContinuousClock()
+        let start = clock.now
         for start in stride(from: 0, to: texts.count, by: chunk) {
             let slice = Array(texts[start..<min(start + chunk, texts.count)])
             let tokens = slice.map { encoder.tokenize($0, maxLength: maxLength) }
@@ -44,6 +49,12 @@ struct Embed: AsyncParsableCommand {
             var out = ""
             for (ids, vector) in zip(tokens, vectors) { out += Self.line(tokens: ids, embedding: vector) }
             FileHandle.standardOutput.write(Data(out.utf8))
+        }
+        if stats {
+            let elapsed = clock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            StandardError.line("embedded \(texts.count) texts in \(formatFixed(seconds, digits: 3)) s "
+                + "(\(formatFixed(Double(texts.count) / max(seconds, 1e-9), digits: 2)) texts/s)")
         }
     }
 

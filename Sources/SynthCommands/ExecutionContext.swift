@@ -24,7 +24,8 @@ package struct ExecutionContext: Sendable {
     /// Creates a context; by default output goes to `project/reports` and state to `project/.synthlab`.
     package init(
         projectFolder: URL, outputFolder: URL? = nil, stateFolder: URL? = nil, params: [String: Value] = [:],
-        offline: Bool = false, allowUnsafe: Bool = false, progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }
+        offline: Bool = false, allowUnsafe: Bool = false,
+        progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }
     ) {
         self.projectFolder = projectFolder.standardizedFileURL
         self.outputFolder = (outputFolder ?? projectFolder.appendingPathComponent("reports")).standardizedFileURL

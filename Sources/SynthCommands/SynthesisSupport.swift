@@ -7,7 +7,8 @@ import SynthValues
 enum SynthesisSupport {
     /// The template library: the notebook folder first, then `stdlib/prompts`.
     static func library(_ context: ExecutionContext) -> TemplateLibrary {
-        let standard = TemplateLibrary.standardFolder(near: context.projectFolder)
+        let standard =
+            TemplateLibrary.standardFolder(near: context.projectFolder)
             ?? TemplateLibrary.standardFolder(near: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         return TemplateLibrary(overrideFolders: [context.projectFolder], libraryFolders: standard.map { [$0] } ?? [])
     }

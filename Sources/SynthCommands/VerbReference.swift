@@ -32,7 +32,8 @@ package enum VerbReference {
         if !spec.arguments.isEmpty {
             text += "| argument | type | default | meaning |\n|---|---|---|---|\n"
             for arg in spec.arguments {
-                let name = spec.positional.contains { $0.name == arg.name }
+                let name =
+                    spec.positional.contains { $0.name == arg.name }
                     ? "`\(arg.name)`\(arg.variadic ? "…" : "") (positional)" : "`\(arg.name)`"
                 let defaultText = arg.variadic ? "none" : arg.defaultText
                 text += "| \(name) | \(escape(arg.type.description)) | \(escape(defaultText)) | \(escape(arg.doc)) |\n"

@@ -93,7 +93,8 @@ package struct Checker {
         case .importFile(let path, let span):
             return .importFile(try importFile(path, span: span))
         case .returnValue(let value, let span):
-            let checked = try value.map { v throws(CheckError) in try expression(v, target: nil, allowInvocation: true) }
+            let checked = try value.map { v throws(CheckError) in try expression(v, target: nil, allowInvocation: true)
+            }
             return .returnValue(checked, span)
         }
     }
@@ -181,7 +182,8 @@ package struct Checker {
                 return try invocation(Invocation(name: name, span: span, arguments: []), target: target)
             case nil:
                 if !VerbRegistry.verbNames.contains(name) {
-                    let suggestion = nearestName(to: name, in: visibleNames)
+                    let suggestion =
+                        nearestName(to: name, in: visibleNames)
                         ?? nearestName(to: name, in: VerbRegistry.verbNames)
                     throw .unknownVariable(name, suggestion: suggestion, span)
                 }
@@ -198,10 +200,12 @@ package struct Checker {
             if let value = knownValue(checkedBase) {
                 let names = fieldNames(of: value)
                 if value.field(name) == nil, case .record = value {
-                    throw .unknownField(name, typeName: value.typeName, suggestion: nearestName(to: name, in: names), span)
+                    throw .unknownField(
+                        name, typeName: value.typeName, suggestion: nearestName(to: name, in: names), span)
                 }
                 if case .object(let object) = value, !object.fieldNames.isEmpty, object.field(name) == nil {
-                    throw .unknownField(name, typeName: value.typeName, suggestion: nearestName(to: name, in: names), span)
+                    throw .unknownField(
+                        name, typeName: value.typeName, suggestion: nearestName(to: name, in: names), span)
                 }
             }
             return .field(checkedBase, name, span)
@@ -256,7 +260,8 @@ package struct Checker {
 
     // MARK: - Invocations
 
-    private mutating func invocation(_ invocation: Invocation, target: String?) throws(CheckError) -> CheckedExpression {
+    private mutating func invocation(_ invocation: Invocation, target: String?) throws(CheckError) -> CheckedExpression
+    {
         let name = invocation.name
         switch lookup(name) {
         case .function(let parameters)?:
@@ -300,7 +305,9 @@ package struct Checker {
         return .verb(try bindVerb(spec, arguments: arguments, span: invocation.span))
     }
 
-    private mutating func bindVerb(_ spec: VerbSpec, arguments: [Argument], span: Span) throws(CheckError) -> VerbInvocationPlan {
+    private mutating func bindVerb(_ spec: VerbSpec, arguments: [Argument], span: Span) throws(CheckError)
+        -> VerbInvocationPlan
+    {
         var bound: [(name: String, value: CheckedExpression)] = []
         var variadic: [(label: String?, value: CheckedExpression)] = []
         var positionalIndex = 0
@@ -354,15 +361,21 @@ package struct Checker {
         if let known = knownValue(value) {
             if !arg.type.accepts(known) {
                 let found: String
-                if case .string(let s) = known, case .choice = arg.type { found = "\"\(s)\"" } else { found = describe(known) }
-                throw .wrongType(verb: spec.fullName, argument: arg.name, expected: arg.type.description, found: found, span)
+                if case .string(let s) = known, case .choice = arg.type {
+                    found = "\"\(s)\""
+                } else {
+                    found = describe(known)
+                }
+                throw .wrongType(
+                    verb: spec.fullName, argument: arg.name, expected: arg.type.description, found: found, span)
             }
             if let problem = arg.validate?(known) {
                 throw .invalidArgument(
                     verb: spec.fullName, argument: arg.name, message: problem.message, notes: problem.notes, span)
             }
         } else if let typeName = staticType(of: value), !arg.type.mayAccept(typeName: typeName) {
-            throw .wrongType(verb: spec.fullName, argument: arg.name, expected: arg.type.description, found: typeName, span)
+            throw .wrongType(
+                verb: spec.fullName, argument: arg.name, expected: arg.type.description, found: typeName, span)
         }
     }
 
@@ -399,7 +412,8 @@ package struct Checker {
             if bound.contains(where: { $0.name == name }) { throw .duplicateArgument(name, argument.span) }
             bound.append((name, try expression(argument.value, target: nil, allowInvocation: true)))
         }
-        for parameter in parameters where !parameter.hasDefault && !bound.contains(where: { $0.name == parameter.name }) {
+        for parameter in parameters where !parameter.hasDefault && !bound.contains(where: { $0.name == parameter.name })
+        {
             let synopsis = ([invocation.name] + parameters.map { $0.hasDefault ? "[\($0.name)=…]" : $0.name })
                 .joined(separator: " ")
             throw .missingArgument(verb: invocation.name, argument: parameter.name, synopsis: synopsis, invocation.span)

@@ -158,7 +158,9 @@ package final class Interpreter: @unchecked Sendable {
             if display { execution.result.outputs += displayOutputs(of: value) }
             return .next(value)
         case .definition(let function):
-            if let frame { frame.values[function.name] = .object(function) } else {
+            if let frame {
+                frame.values[function.name] = .object(function)
+            } else {
                 setGlobal(function.name, .object(function))
             }
             return .next(.null)
@@ -182,7 +184,9 @@ package final class Interpreter: @unchecked Sendable {
         case .constant(let value): return value
         case .list(let items):
             var values: [Value] = []
-            for item in items { values.append(try await evaluate(item, frame: frame, execution: execution, target: nil)) }
+            for item in items {
+                values.append(try await evaluate(item, frame: frame, execution: execution, target: nil))
+            }
             return .list(values)
         case .record(let fields):
             var record = Record()
@@ -194,7 +198,9 @@ package final class Interpreter: @unchecked Sendable {
             if let value = frame?.values[name] ?? global(name) { return value }
             throw RuntimeError.unassignedVariable(name, span)
         case .param(let name, let span):
-            guard let value = context.params[name] else { throw RuntimeError.unassignedVariable("params.\(name)", span) }
+            guard let value = context.params[name] else {
+                throw RuntimeError.unassignedVariable("params.\(name)", span)
+            }
             return value
         case .field(let base, let name, let span):
             let value = try await evaluate(base, frame: frame, execution: execution, target: nil)
@@ -231,7 +237,8 @@ package final class Interpreter: @unchecked Sendable {
             }
             if let problem = spec.argument(name)?.validate?(value) {
                 let span = expression.span ?? plan.span
-                throw span.diagnostic("\(problem.message) in argument `\(name)` of `\(spec.fullName)`", notes: problem.notes)
+                throw span.diagnostic(
+                    "\(problem.message) in argument `\(name)` of `\(spec.fullName)`", notes: problem.notes)
             }
             arguments[name] = value
         }

@@ -40,7 +40,8 @@ package struct Lexer {
         let absoluteLine = (base.line ?? 1) + line - 1
         let absoluteColumn = line == 1 ? (base.column ?? 1) + column - 1 : column
         let text = line - 1 < lines.count ? lines[line - 1] : ""
-        return Span(location: SourceLocation(file: base.file, line: absoluteLine, column: absoluteColumn), lineText: text)
+        return Span(
+            location: SourceLocation(file: base.file, line: absoluteLine, column: absoluteColumn), lineText: text)
     }
 
     private var current: Character? { index < characters.count ? characters[index] : nil }
@@ -62,7 +63,9 @@ package struct Lexer {
 
     private mutating func next() throws(LexError) -> Token {
         skipBlanksAndComments()
-        let startLine = line, startColumn = column, start = index
+        let startLine = line
+        let startColumn = column
+        let start = index
         let here = span(line: startLine, column: startColumn)
         guard let c = current else { return Token(kind: .endOfInput, span: here, text: "") }
         func text() -> String { String(characters[start..<index]) }
@@ -86,7 +89,8 @@ package struct Lexer {
         if c.isLetter || c == "_" {
             while let d = current, d.isLetter || d.isNumber || d == "_" { advance() }
             let word = text()
-            return Token(kind: languageKeywords.contains(word) ? .keyword(word) : .identifier(word), span: here, text: word)
+            return Token(
+                kind: languageKeywords.contains(word) ? .keyword(word) : .identifier(word), span: here, text: word)
         }
         if "=,:.()[]{}".contains(c) {
             if "([{".contains(c) { depth += 1 }
@@ -115,7 +119,7 @@ package struct Lexer {
     private mutating func number(here: Span, start: Int) throws(LexError) -> Token {
         if current == "-" { advance() }
         while let d = current, d.isNumber || d.isLetter || d == "." || d == "_" {
-            if (d == "e" || d == "E"), peek() == "-" || peek() == "+" { advance() }
+            if d == "e" || d == "E", peek() == "-" || peek() == "+" { advance() }
             advance()
         }
         let text = String(characters[start..<index])
@@ -143,18 +147,23 @@ package struct Lexer {
                     break
                 }
                 if peek() == "\"", peek(2) == "\"" {
-                    advance(); advance(); advance()
+                    advance()
+                    advance()
+                    advance()
                     break
                 }
             }
             if c == "\\", let escaped = peek() {
-                advance(); advance()
+                advance()
+                advance()
                 switch escaped {
                 case "n": value.append("\n")
                 case "t": value.append("\t")
                 case "\"": value.append("\"")
                 case "\\": value.append("\\")
-                default: value.append("\\"); value.append(escaped)
+                default:
+                    value.append("\\")
+                    value.append(escaped)
                 }
                 continue
             }
@@ -170,7 +179,8 @@ package struct Lexer {
         var lines = value.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.first?.allSatisfy({ $0 == " " || $0 == "\t" }) == true, lines.count > 1 { lines.removeFirst() }
         if lines.last?.allSatisfy({ $0 == " " || $0 == "\t" }) == true, lines.count > 1 { lines.removeLast() }
-        let indent = lines.filter { !$0.allSatisfy(\.isWhitespace) }
+        let indent =
+            lines.filter { !$0.allSatisfy(\.isWhitespace) }
             .map { $0.prefix { $0 == " " || $0 == "\t" }.count }.min() ?? 0
         return lines.map { String($0.dropFirst(min(indent, $0.prefix { $0 == " " || $0 == "\t" }.count))) }
             .joined(separator: "\n")

@@ -116,7 +116,9 @@ package struct Parser {
                 defaultValue = try expression()
             }
             parameters.append(Parameter(name: parameter, span: span, defaultValue: defaultValue))
-            if peek.isSymbol(",") { take() } else if !peek.isSymbol(")") {
+            if peek.isSymbol(",") {
+                take()
+            } else if !peek.isSymbol(")") {
                 throw .expected("`,` or `)` in the parameter list", found: peek.described, peek.span)
             }
         }
@@ -187,12 +189,24 @@ package struct Parser {
     private mutating func primary() throws(ParseError) -> Expression {
         let token = peek
         switch token.kind {
-        case .integer(let i): take(); return .integer(i, token.span)
-        case .decimal(let d): take(); return .decimal(d, token.span)
-        case .string(let s): take(); return .string(s, token.span)
-        case .keyword("true"): take(); return .bool(true, token.span)
-        case .keyword("false"): take(); return .bool(false, token.span)
-        case .keyword("null"): take(); return .null(token.span)
+        case .integer(let i):
+            take()
+            return .integer(i, token.span)
+        case .decimal(let d):
+            take()
+            return .decimal(d, token.span)
+        case .string(let s):
+            take()
+            return .string(s, token.span)
+        case .keyword("true"):
+            take()
+            return .bool(true, token.span)
+        case .keyword("false"):
+            take()
+            return .bool(false, token.span)
+        case .keyword("null"):
+            take()
+            return .null(token.span)
         case .identifier(let name):
             take()
             if name == "params", !peek.isSymbol(".") {
@@ -222,14 +236,19 @@ package struct Parser {
         var items: [Expression] = []
         while !peek.isSymbol("]") {
             if peek.isEndOfInput {
-                throw .expected("`]` to close the list at \(open.span.shortDescription)", found: peek.described, peek.span)
+                throw .expected(
+                    "`]` to close the list at \(open.span.shortDescription)", found: peek.described, peek.span)
             }
             items.append(try expression())
             if peek.isEndOfInput {
-                throw .expected("`]` to close the list at \(open.span.shortDescription)", found: peek.described, peek.span)
+                throw .expected(
+                    "`]` to close the list at \(open.span.shortDescription)", found: peek.described, peek.span)
             }
-            if peek.isSymbol(",") { take() } else if !peek.isSymbol("]") {
-                throw .expected("`,` or `]` in the list at \(open.span.shortDescription)", found: peek.described, peek.span)
+            if peek.isSymbol(",") {
+                take()
+            } else if !peek.isSymbol("]") {
+                throw .expected(
+                    "`,` or `]` in the list at \(open.span.shortDescription)", found: peek.described, peek.span)
             }
         }
         take()
@@ -245,19 +264,25 @@ package struct Parser {
             case .identifier(let name): key = name
             case .string(let text): key = text
             case .endOfInput:
-                throw .expected("`}` to close the record at \(open.span.shortDescription)", found: peek.described, peek.span)
+                throw .expected(
+                    "`}` to close the record at \(open.span.shortDescription)", found: peek.described, peek.span)
             default:
-                throw .expected("a field name in the record at \(open.span.shortDescription)", found: peek.described, peek.span)
+                throw .expected(
+                    "a field name in the record at \(open.span.shortDescription)", found: peek.described, peek.span)
             }
             let keySpan = take().span
             if fields.contains(where: { $0.key == key }) { throw .duplicateField(key, keySpan) }
             _ = try expect(":", "`:` after the field name `\(key)`")
             fields.append((key, keySpan, try expression()))
             if peek.isEndOfInput {
-                throw .expected("`}` to close the record at \(open.span.shortDescription)", found: peek.described, peek.span)
+                throw .expected(
+                    "`}` to close the record at \(open.span.shortDescription)", found: peek.described, peek.span)
             }
-            if peek.isSymbol(",") { take() } else if !peek.isSymbol("}") {
-                throw .expected("`,` or `}` in the record at \(open.span.shortDescription)", found: peek.described, peek.span)
+            if peek.isSymbol(",") {
+                take()
+            } else if !peek.isSymbol("}") {
+                throw .expected(
+                    "`,` or `}` in the record at \(open.span.shortDescription)", found: peek.described, peek.span)
             }
         }
         take()

@@ -22,7 +22,8 @@ package enum RuntimeError: Error, Sendable, Equatable, CustomStringConvertible, 
     package var message: String {
         switch self {
         case .unknownField(let name, let typeName, _, _): "no field `\(name)` in \(typeName)"
-        case .unassignedVariable(let name, _): "variable `\(name)` has no value yet: the cell that assigns it has not run"
+        case .unassignedVariable(let name, _):
+            "variable `\(name)` has no value yet: the cell that assigns it has not run"
         case .wrongType(let verb, let argument, let expected, let found, _):
             "expected \(expected) for argument `\(argument)` of `\(verb)`, found \(found)"
         case .recursionTooDeep(let name, _): "function `\(name)` calls itself more than 100 levels deep"

@@ -17,7 +17,9 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
 }
 
 /// Parses and checks `source` (after running `setup`) and returns the diagnostic it raises.
-func diagnostic(for source: String, setup: String? = nil, params: [String: Value] = ["k": .int(10)]) async throws -> Diagnostic? {
+func diagnostic(for source: String, setup: String? = nil, params: [String: Value] = ["k": .int(10)]) async throws
+    -> Diagnostic?
+{
     let interpreter = try makeInterpreter(params: params)
     if let setup { try await runCell(interpreter, setup) }
     do {
@@ -47,11 +49,15 @@ func diagnostic(for source: String, setup: String? = nil, params: [String: Value
             expected: "1:13: expected list of number, record or evaluation for argument `y` of `plot`, found list"),
         MalformedCase(
             name: "value outside a choice", source: "plot lines y=[1]",
-            expected: "1:6: expected one of \"line\", \"bar\", \"histogram\", \"scatter\" for argument `kind` of `plot`, found \"lines\""),
+            expected:
+                "1:6: expected one of \"line\", \"bar\", \"histogram\", \"scatter\" for argument `kind` of `plot`, found \"lines\""
+        ),
         MalformedCase(
             name: "missing required argument", source: "p = plot line title=\"loss\"",
             expected: "1:5: missing required argument `y` for `plot`",
-            note: "usage: plot [kind] y=list of number, record or evaluation [x=none] [labels=none] [title=\"\"] [xlabel=\"\"] [ylabel=\"\"]"),
+            note:
+                "usage: plot [kind] y=list of number, record or evaluation [x=none] [labels=none] [title=\"\"] [xlabel=\"\"] [ylabel=\"\"]"
+        ),
         MalformedCase(
             name: "unknown variable with suggestion", source: "data = [1]\nshow dta",
             expected: "2:6: unknown variable `dta`", note: "did you mean `data`?"),
@@ -123,7 +129,8 @@ func diagnostic(for source: String, setup: String? = nil, params: [String: Value
             name: "nested def", source: "def f(x)\n  def g(y)\n  end\nend",
             expected: "2:3: expected `end` before another `def`: functions cannot be nested"),
         MalformedCase(
-            name: "function called with an unknown argument", source: "def f(data, k=1)\n  return data\nend\nf [1] kk=2",
+            name: "function called with an unknown argument",
+            source: "def f(data, k=1)\n  return data\nend\nf [1] kk=2",
             expected: "4:7: unknown argument `kk` for `f`", note: "did you mean `k`?"),
         MalformedCase(
             name: "function called without a required argument", source: "def f(data, k=1)\n  return data\nend\nf k=2",
@@ -142,12 +149,13 @@ func diagnostic(for source: String, setup: String? = nil, params: [String: Value
 
     @Test func caretIsDrawnUnderTheColumn() async throws {
         let found = try #require(try await diagnostic(for: "data = [1]\nshow dta n=2"))
-        #expect(found.rendered() == """
-            cell.synth:2:6: error: unknown variable `dta`
-                show dta n=2
-                     ^
-              note: did you mean `data`?
-            """)
+        #expect(
+            found.rendered() == """
+                cell.synth:2:6: error: unknown variable `dta`
+                    show dta n=2
+                         ^
+                  note: did you mean `data`?
+                """)
     }
 
     @Test func locationsAreOffsetByTheCellPosition() async throws {

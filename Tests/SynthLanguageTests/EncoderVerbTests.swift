@@ -11,11 +11,17 @@ import Testing
     /// Loads MiniLM through the verb and embeds one short text (debug builds run the model slowly, so
     /// this stays minimal; numeric parity with sentence-transformers is the models module's test).
     /// Opt-in (`SYNTHLAB_MODEL_TESTS=1`): loading MiniLM takes minutes in debug builds.
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["SYNTHLAB_MODEL_TESTS"] == "1" && FileManager.default.fileExists(
-        atPath: SentenceEncoder.defaultFolder().appendingPathComponent("modules.json").path), "needs MiniLM and SYNTHLAB_MODEL_TESTS=1"))
+    @Test(
+        .enabled(
+            if: ProcessInfo.processInfo.environment["SYNTHLAB_MODEL_TESTS"] == "1"
+                && FileManager.default.fileExists(
+                    atPath: SentenceEncoder.defaultFolder().appendingPathComponent("modules.json").path),
+            "needs MiniLM and SYNTHLAB_MODEL_TESTS=1"))
     func encodesTextsToUnitVectors() async throws {
         let interpreter = try makeInterpreter()
-        let result = try await runCell(interpreter, """
+        let result = try await runCell(
+            interpreter,
+            """
             enc = encoder minilm
             vectors = encode ["vitamin d"] encoder=enc
             print enc.dimension
@@ -47,13 +53,16 @@ import Testing
 
     @Test func loadsSentencePairsWithCountsAndHashes() async throws {
         let interpreter = try makeInterpreter()
-        let result = try await runCell(interpreter, """
+        let result = try await runCell(
+            interpreter,
+            """
             pairs = load sts name="stsb" split="test"
             sick = load sts name="sickr" split="trial"
             print pairs.count sick.count
             """)
         #expect(result.outputs == [.text("1379 495")])
-        let sums = try String(contentsOf: TestPaths.sharedData.appendingPathComponent("stsb/SHA256SUMS"), encoding: .utf8)
+        let sums = try String(
+            contentsOf: TestPaths.sharedData.appendingPathComponent("stsb/SHA256SUMS"), encoding: .utf8)
         let hash = try #require(result.filesRead.first { $0.key.hasSuffix("stsb/stsb.tsv") }?.value)
         #expect(sums.contains(hash))
         do {
@@ -69,8 +78,33 @@ import Testing
     @Test(.enabled(if: ProcessInfo.processInfo.environment["SYNTHLAB_MODEL_TESTS"] == "1"))
     func similarityOfMiniLMOnSTSBenchmark() async throws {
         let interpreter = try makeInterpreter()
-        let result = try await runCell(interpreter, "minilm = encoder minilm\ns = similarity minilm on=(load sts split=\"test\")")
+        let result = try await runCell(
+            interpreter, "minilm = encoder minilm\ns = similarity minilm on=(load sts split=\"test\")")
         let spearman = try #require(result.results["s"]?["minilm"]?["spearman"])
         #expect(abs(spearman - 82.0) < 1.0)
+    }
+
+    /// Opt-in: two MNRL steps on the tiny dataset, then the saved model is loaded back and used.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["SYNTHLAB_MODEL_TESTS"] == "1"))
+    func trainsSavesAndReloadsAModel() async throws {
+        let project = try TinyBEIR.write(into: TestPaths.temporaryFolder())
+        defer { try? FileManager.default.removeItem(at: project) }
+        let interpreter = try makeInterpreter(project: project)
+        let result = try await runCell(
+            interpreter,
+            """
+            data = load "./tiny"
+            tuned = train (encoder minilm) on=data split="test" batch=2 max_steps=2 lr=1e-4
+            v = encode ["vitamin d"] encoder=tuned
+            print tuned.steps
+            """)
+        #expect(result.outputs.last == .text("2"))
+        guard case .object(let object as EncoderObject)? = interpreter.variables["tuned"] else {
+            Issue.record("expected an encoder")
+            return
+        }
+        #expect(object.losses.count == 2 && object.losses.allSatisfy { $0.isFinite && $0 > 0 })
+        #expect(object.encoder.folder.path.hasSuffix(".synthlab/models/tuned/checkpoint-2"))
+        #expect(result.outputs.contains { if case .plot = $0 { true } else { false } })
     }
 }

@@ -16,8 +16,10 @@ enum TinyBEIR {
             ("d5", "Smoking", "smoking causes lung cancer and heart disease"),
             ("d6", "Coffee", "coffee consumption is associated with lower risk of liver disease"),
         ]
-        let corpusText = corpus.map { "{\"_id\": \"\($0.0)\", \"title\": \"\($0.1)\", \"text\": \"\($0.2)\", \"metadata\": {}}\n" }
-            .joined()
+        let corpusText = corpus.map {
+            "{\"_id\": \"\($0.0)\", \"title\": \"\($0.1)\", \"text\": \"\($0.2)\", \"metadata\": {}}\n"
+        }
+        .joined()
         try corpusText.write(to: folder.appendingPathComponent("corpus.jsonl"), atomically: true, encoding: .utf8)
         let queries = [
             ("q1", "does vitamin d prevent fractures"),

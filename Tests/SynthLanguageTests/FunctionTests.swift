@@ -9,7 +9,9 @@ import Testing
 @Suite struct FunctionTests {
     @Test func defaultsKeywordsReturnAndLocals() async throws {
         let interpreter = try makeInterpreter()
-        let result = try await runCell(interpreter, """
+        let result = try await runCell(
+            interpreter,
+            """
             def pair(a, b=2)
               inner = [a, b]
               return inner
@@ -41,7 +43,8 @@ import Testing
         try "# helpers\ngreeting = \"hello\"\ndef greet(name)\n  print greeting name\nend\n"
             .write(to: project.appendingPathComponent("helpers.synth"), atomically: true, encoding: .utf8)
         let interpreter = try makeInterpreter(project: project)
-        let cell = try interpreter.prepare("import \"helpers\"\ngreet \"world\"", at: SourceLocation(file: "c", line: 1))
+        let cell = try interpreter.prepare(
+            "import \"helpers\"\ngreet \"world\"", at: SourceLocation(file: "c", line: 1))
         #expect(cell.writes == ["greeting", "greet"])
         let result = try await interpreter.run(cell)
         #expect(result.outputs == [.text("hello world")])
@@ -59,7 +62,8 @@ import Testing
             _ = try interpreter.prepare("import \"broken\"", at: SourceLocation(file: "c", line: 1))
             Issue.record("expected an error")
         } catch {
-            #expect(error.location == SourceLocation(file: project.lastPathComponent + "/broken.synth", line: 2, column: 3))
+            #expect(
+                error.location == SourceLocation(file: project.lastPathComponent + "/broken.synth", line: 2, column: 3))
             #expect(error.message == "unknown verb `shwo`")
             #expect(error.notes == ["did you mean `show`?"])
         }
@@ -84,7 +88,9 @@ import Testing
         let project = try TinyBEIR.write(into: TestPaths.temporaryFolder())
         defer { try? FileManager.default.removeItem(at: project) }
         let interpreter = try makeInterpreter(project: project)
-        let result = try await runCell(interpreter, """
+        let result = try await runCell(
+            interpreter,
+            """
             import "prelude"
             data = load "./tiny"
             scores = baseline data

@@ -16,13 +16,16 @@ func makeInterpreter(params: [String: Value] = [:], project: URL? = nil) throws 
 /// Parses, checks and runs `source` as one cell of `cell.synth`.
 @discardableResult
 func runCell(_ interpreter: Interpreter, _ source: String) async throws -> CellResult {
-    try await interpreter.run(try interpreter.prepare(source, at: SourceLocation(file: "cell.synth", line: 1, column: 1)))
+    try await interpreter.run(
+        try interpreter.prepare(source, at: SourceLocation(file: "cell.synth", line: 1, column: 1)))
 }
 
 @Suite struct InterpreterTests {
     @Test func assignsValuesAndPrints() async throws {
         let interpreter = try makeInterpreter(params: ["k": .int(10)])
-        let result = try await runCell(interpreter, """
+        let result = try await runCell(
+            interpreter,
+            """
             # a comment
             x = 3
             names = ["a", "b"]   # trailing comment

@@ -16,7 +16,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: project) }
         let scifact = TestPaths.sharedData.appendingPathComponent("scifact").path
         let interpreter = try makeInterpreter(params: ["data": .string(scifact)], project: project)
-        let result = try await runCell(interpreter, """
+        let result = try await runCell(
+            interpreter,
+            """
             data = load params.data split="test" queries=40
             index = bm25 data k1=0.9 b=0.4
             run1 = search index on=data top_k=100
@@ -35,8 +37,9 @@ import Testing
         #expect((0.4...0.9).contains(main["ndcg_cut.10"] ?? 0))
         #expect(result.outputs == [.text("5183 40 \(formatNumber(expected.mean[.ndcgCut(10)]!))")])
         // every data file read is hashed for the cache
-        #expect(Set(result.filesRead.keys.map { URL(fileURLWithPath: $0).lastPathComponent })
-            == ["corpus.jsonl.gz", "queries.jsonl", "test.tsv"])
+        #expect(
+            Set(result.filesRead.keys.map { URL(fileURLWithPath: $0).lastPathComponent })
+                == ["corpus.jsonl.gz", "queries.jsonl", "test.tsv"])
         let sums = try String(contentsOf: URL(fileURLWithPath: scifact + "/SHA256SUMS"), encoding: .utf8)
         for (path, hash) in result.filesRead where !path.hasSuffix(".gz") {  // SHA256SUMS lists the plain corpus
             let name = path.hasSuffix("test.tsv") ? "qrels/test.tsv" : URL(fileURLWithPath: path).lastPathComponent
@@ -50,7 +53,9 @@ import Testing
         let interpreter = try makeInterpreter(project: project)
         let setup = try await runCell(interpreter, TinyBEIR.setup)
         #expect(setup.results["results"]?.keys.sorted() == ["bm25", "tuned"])
-        let result = try await runCell(interpreter, """
+        let result = try await runCell(
+            interpreter,
+            """
             table results baseline="bm25"
             cmp = compare results baseline="bm25" test="randomization" trials=200
             print results.bm25.ndcg_cut_10 cmp.tuned.recall_100
@@ -91,19 +96,24 @@ import Testing
         defer { try? FileManager.default.removeItem(at: project) }
         let interpreter = try makeInterpreter(project: project)
         try await runCell(interpreter, TinyBEIR.setup)
-        let result = try await runCell(interpreter, """
+        let result = try await runCell(
+            interpreter,
+            """
             show data n=1
             plot bar y=results
             plot line y={train: [0.9, 0.5, 0.25]} title="loss" xlabel="step"
             """)
         #expect(result.outputs.count == 3)
-        #expect(result.outputs.first == .text("""
-            dataset tiny: 6 docs, 3 queries, splits test (3 queries)
-            documents:
-              d1: Vitamin D — vitamin d deficiency is linked to bone fractures in elderly patients
-            queries (test):
-              q1: does vitamin d prevent fractures → d1
-            """))
+        #expect(
+            result.outputs.first
+                == .text(
+                    """
+                    dataset tiny: 6 docs, 3 queries, splits test (3 queries)
+                    documents:
+                      d1: Vitamin D — vitamin d deficiency is linked to bone fractures in elderly patients
+                    queries (test):
+                      q1: does vitamin d prevent fractures → d1
+                    """))
         guard case .plot(let bars) = result.outputs[1], case .plot(let loss) = result.outputs[2] else {
             Issue.record("expected two plots")
             return

@@ -35,7 +35,9 @@ import Testing
         for spec in VerbRegistry.all where spec.name == verb {
             #expect(docs.contains("```synth\n\(spec.example)\n```"), "example of `\(spec.fullName)` missing")
             #expect(!spec.summary.isEmpty)
-            for arg in spec.arguments { #expect(!arg.doc.isEmpty, "`\(spec.fullName)` argument `\(arg.name)` lacks docs") }
+            for arg in spec.arguments {
+                #expect(!arg.doc.isEmpty, "`\(spec.fullName)` argument `\(arg.name)` lacks docs")
+            }
         }
     }
 

@@ -16,8 +16,9 @@ extension BEIRDataset: Previewable {
             let judged = (try? queries(split: split)) ?? []
             for query in judged.prefix(limit) {
                 let relevant = (qrels[split]?[query.id] ?? [:]).filter { $0.value > 0 }.keys.sorted()
-                lines.append("  \(query.id): \(clip(query.text)) → " + relevant.prefix(3).joined(separator: ", ")
-                    + (relevant.count > 3 ? ", …" : ""))
+                lines.append(
+                    "  \(query.id): \(clip(query.text)) → " + relevant.prefix(3).joined(separator: ", ")
+                        + (relevant.count > 3 ? ", …" : ""))
             }
         }
         return lines.joined(separator: "\n")

@@ -33,12 +33,13 @@ package struct EvaluationObject: Displayable, JSONExportable, PersistableObject 
     package var typeName: String { "evaluation" }
 
     package var summary: String {
-        let first = systems.first.map { system in
-            measures.prefix(3).map { "\($0) \(formatFixed(system.evaluation.mean[$0] ?? 0, digits: 4))" }
-                .joined(separator: ", ")
-        } ?? ""
-        return "evaluation \(label) (\(split)): \(systems.map(\.name).joined(separator: ", "))" +
-            (systems.count == 1 ? ": \(first)" : "")
+        let first =
+            systems.first.map { system in
+                measures.prefix(3).map { "\($0) \(formatFixed(system.evaluation.mean[$0] ?? 0, digits: 4))" }
+                    .joined(separator: ", ")
+            } ?? ""
+        return "evaluation \(label) (\(split)): \(systems.map(\.name).joined(separator: ", "))"
+            + (systems.count == 1 ? ": \(first)" : "")
     }
 
     package var fieldNames: [String] {
@@ -77,14 +78,19 @@ package struct EvaluationObject: Displayable, JSONExportable, PersistableObject 
     package func system(_ name: String) -> System? { systems.first { $0.name == name } }
 
     package var display: [CellOutput] {
-        [.table((try? ResultTable.make(from: [self], caption: nil, significance: nil)) ?? Table(caption: label, columns: []))]
+        [
+            .table(
+                (try? ResultTable.make(from: [self], caption: nil, significance: nil))
+                    ?? Table(caption: label, columns: []))
+        ]
     }
 
     package var jsonValue: Value {
-        .record(Record([
-            ("label", .string(label)), ("split", .string(split)),
-            ("systems", .record(Record(systems.map { ($0.name, .record(meansBySpelling($0))) }))),
-        ]))
+        .record(
+            Record([
+                ("label", .string(label)), ("split", .string(split)),
+                ("systems", .record(Record(systems.map { ($0.name, .record(meansBySpelling($0))) }))),
+            ]))
     }
 
     private func meansBySpelling(_ system: System) -> Record {

@@ -38,7 +38,9 @@ package enum ResultTable {
         from evaluations: [EvaluationObject], caption: String?, significance: SignificanceOptions?
     ) throws -> Table {
         var measures: [Measure] = []
-        for evaluation in evaluations { for m in evaluation.measures where !measures.contains(m) { measures.append(m) } }
+        for evaluation in evaluations {
+            for m in evaluation.measures where !measures.contains(m) { measures.append(m) }
+        }
         var rows: [Table.Row] = []
         var anyMarker = false
         for evaluation in evaluations {
@@ -80,7 +82,9 @@ package enum ResultTable {
     package static func make(from record: Record, caption: String) -> Table {
         var columns: [String] = []
         for (_, value) in record.pairs {
-            if case .record(let inner) = value { for key in inner.keys where !columns.contains(key) { columns.append(key) } }
+            if case .record(let inner) = value {
+                for key in inner.keys where !columns.contains(key) { columns.append(key) }
+            }
         }
         let rows = record.pairs.map { pair -> Table.Row in
             let inner: Record

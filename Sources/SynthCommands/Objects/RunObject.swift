@@ -37,10 +37,12 @@ package struct RunObject: Previewable, JSONExportable, TRECExportable, Persistab
         var rows: [Value] = []
         for qid in run.queryIDs {
             for (rank, entry) in run.ranked(qid).enumerated() {
-                rows.append(.record(Record([
-                    ("qid", .string(qid)), ("docid", .string(entry.docID)), ("rank", .int(rank + 1)),
-                    ("score", .double(entry.score)),
-                ])))
+                rows.append(
+                    .record(
+                        Record([
+                            ("qid", .string(qid)), ("docid", .string(entry.docID)), ("rank", .int(rank + 1)),
+                            ("score", .double(entry.score)),
+                        ])))
             }
         }
         return .list(rows)
@@ -69,14 +71,17 @@ package struct RunObject: Previewable, JSONExportable, TRECExportable, Persistab
     package static func restore(from folder: URL) throws -> RunObject {
         let file = folder.appendingPathComponent("run.trec")
         let text = try String(contentsOf: file, encoding: .utf8)
-        let name = (try? String(contentsOf: folder.appendingPathComponent("name.txt"), encoding: .utf8))?
+        let name =
+            (try? String(contentsOf: folder.appendingPathComponent("name.txt"), encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "run"
         var run = Run(name: name)
         for (index, line) in text.split(separator: "\n").enumerated() {
             let parts = line.split(separator: " ")
             guard parts.count == 6, let score = Double(parts[4]) else {
-                throw Diagnostic(.error, "expected 6 columns `qid Q0 docid rank score tag`", at: SourceLocation(
-                    file: file.path, line: index + 1), sourceLine: String(line))
+                throw Diagnostic(
+                    .error, "expected 6 columns `qid Q0 docid rank score tag`",
+                    at: SourceLocation(
+                        file: file.path, line: index + 1), sourceLine: String(line))
             }
             run.rankings[String(parts[0]), default: []].append(Run.Entry(docID: String(parts[2]), score: score))
         }

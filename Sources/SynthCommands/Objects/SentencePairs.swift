@@ -32,8 +32,14 @@ package struct SentencePairs: Previewable, JSONExportable {
     }
 
     package var jsonValue: Value {
-        .list(pairs.map { .record(Record([("sentence1", .string($0.first)), ("sentence2", .string($0.second)),
-                                          ("score", .double($0.score))])) })
+        .list(
+            pairs.map {
+                .record(
+                    Record([
+                        ("sentence1", .string($0.first)), ("sentence2", .string($0.second)),
+                        ("score", .double($0.score)),
+                    ]))
+            })
     }
 
     /// Reads a `sentence1<TAB>sentence2<TAB>score<TAB>split` file with a header, keeping rows of `split`.
@@ -43,7 +49,8 @@ package struct SentencePairs: Previewable, JSONExportable {
     package static func read(_ url: URL, name: String, split: String) throws -> SentencePairs {
         let file = url.path
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            throw Diagnostic(.error, "cannot read file: expected a tab-separated sentence pair file", at: SourceLocation(file: file))
+            throw Diagnostic(
+                .error, "cannot read file: expected a tab-separated sentence pair file", at: SourceLocation(file: file))
         }
         var pairs: [Pair] = []
         var splits: Set<String> = []

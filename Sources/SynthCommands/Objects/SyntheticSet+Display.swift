@@ -10,10 +10,12 @@ extension SyntheticSet: Previewable, JSONExportable {
         for step in steps { lines.append("  step: \(step)") }
         for record in records.prefix(limit) {
             let status = record.accepted ? "accepted" : "rejected: \(record.rejection ?? "")"
-            lines.append("- \(record.id) [\(status)]" + (record.score.map { " score \(formatFixed($0, digits: 3))" } ?? ""))
+            lines.append(
+                "- \(record.id) [\(status)]" + (record.score.map { " score \(formatFixed($0, digits: 3))" } ?? ""))
             if !record.query.isEmpty { lines.append("    query: \(clip(record.query))") }
             for passage in record.positives {
-                lines.append("    positive (\(passage.origin)\(passage.id.map { " \($0)" } ?? "")): \(clip(passage.text))")
+                lines.append(
+                    "    positive (\(passage.origin)\(passage.id.map { " \($0)" } ?? "")): \(clip(passage.text))")
             }
             for passage in record.negatives { lines.append("    negative (\(passage.origin)): \(clip(passage.text))") }
             for (i, candidate) in record.candidates.enumerated() {
@@ -25,7 +27,8 @@ extension SyntheticSet: Previewable, JSONExportable {
             for p in record.provenance {
                 let template = p.template.isEmpty ? "" : " \(p.template)@\(p.templateHash.prefix(12))"
                 let keys = p.requestKeys.map { String($0.prefix(12)) }.joined(separator: ", ")
-                lines.append("    provenance: \(p.step)\(template), \(p.model)" + (keys.isEmpty ? "" : ", requests \(keys)"))
+                lines.append(
+                    "    provenance: \(p.step)\(template), \(p.model)" + (keys.isEmpty ? "" : ", requests \(keys)"))
             }
         }
         if records.count > limit { lines.append("… \(records.count - limit) more records") }

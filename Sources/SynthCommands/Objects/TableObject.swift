@@ -6,7 +6,9 @@ package struct TableObject: Displayable {
     package init(_ table: Table) { self.table = table }
 
     package var typeName: String { "table" }
-    package var summary: String { "table \"\(table.caption)\": \(table.rows.count) rows × \(table.columns.count) columns" }
+    package var summary: String {
+        "table \"\(table.caption)\": \(table.rows.count) rows × \(table.columns.count) columns"
+    }
     package var fieldNames: [String] { ["caption", "columns", "rows"] }
     package func field(_ name: String) -> Value? {
         switch name {

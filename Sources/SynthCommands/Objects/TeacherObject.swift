@@ -21,7 +21,9 @@ package struct TeacherObject: DomainObject {
     package var session: TeacherSession { TeacherSession(teacher: teacher, attempts: attempts) }
 
     package var typeName: String { "teacher" }
-    package var summary: String { "teacher \(teacher.model) (\(source)), \(attempts) attempts, \(concurrency) in flight" }
+    package var summary: String {
+        "teacher \(teacher.model) (\(source)), \(attempts) attempts, \(concurrency) in flight"
+    }
     package var fieldNames: [String] { ["model", "attempts", "concurrency"] }
     package func field(_ name: String) -> Value? {
         switch name {

@@ -23,7 +23,8 @@ package enum BM25Command: VerbCommand {
 
     package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
         guard let dataset = call.object("data", as: BEIRDataset.self) else { throw call.error("expected a dataset") }
-        let k1 = call.double("k1") ?? 0.9, b = call.double("b") ?? 0.4
+        let k1 = call.double("k1") ?? 0.9
+        let b = call.double("b") ?? 0.4
         guard k1 >= 0, b >= 0, b <= 1 else {
             throw call.error("expected k1 ≥ 0 and 0 ≤ b ≤ 1, found k1=\(formatNumber(k1)) b=\(formatNumber(b))")
         }

@@ -16,8 +16,9 @@ package enum CompareCommand: VerbCommand {
         positional: [ArgSpec("results", .object("evaluation"), doc: "an evaluation with two or more systems")],
         keywords: [
             ArgSpec("baseline", .string, doc: "the system the others are compared with"),
-            ArgSpec("test", .choice(["t", "randomization"]), default: .string("t"),
-                    doc: "paired t-test or paired randomization test"),
+            ArgSpec(
+                "test", .choice(["t", "randomization"]), default: .string("t"),
+                doc: "paired t-test or paired randomization test"),
             ArgSpec("alpha", .number, default: .double(0.05), doc: "significance level for the `†` marker"),
             ArgSpec("trials", .int, default: .int(10_000), doc: "randomization test trials"),
             ArgSpec("seed", .int, default: .int(0), doc: "randomization test seed"),

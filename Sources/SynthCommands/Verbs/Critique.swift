@@ -7,7 +7,8 @@ import SynthValues
 package enum CritiqueCommand: VerbCommand {
     package static let spec = VerbSpec(
         name: "critique",
-        summary: "improve synthetic queries by critique → revise chains, keeping revisions by a reward and acceptance rule",
+        summary:
+            "improve synthetic queries by critique → revise chains, keeping revisions by a reward and acceptance rule",
         discussion: """
             For each accepted record, the teacher critiques the query against its passage and proposes a \
             revision; the revision replaces the query when the acceptance rule says so, given the reward of \
@@ -20,10 +21,12 @@ package enum CritiqueCommand: VerbCommand {
         positional: [ArgSpec("set", .object("synthetic_set"), doc: "the synthetic queries to improve")],
         keywords: [
             ArgSpec("teacher", .object("teacher"), doc: "the LLM (from `llm`)"),
-            ArgSpec("reward", .choice(["judge", "retrieval"]), default: .string("judge"), doc: "how a query is scored"),
+            ArgSpec(
+                "reward", .choice(["judge", "retrieval"]), default: .string("judge"), doc: "how a query is scored"),
             ArgSpec("index", .object("bm25_index"), optional: true, doc: "the index for the `retrieval` reward"),
-            ArgSpec("rule", .choice(["metropolis", "strict", "always"]), default: .string("metropolis"),
-                    doc: "the acceptance rule"),
+            ArgSpec(
+                "rule", .choice(["metropolis", "strict", "always"]), default: .string("metropolis"),
+                doc: "the acceptance rule"),
             ArgSpec("temperature", .number, default: .double(1), doc: "Metropolis temperature"),
             ArgSpec("steps", .int, default: .int(1), doc: "critique → revise rounds per query"),
             ArgSpec("seed", .int, default: .int(0), doc: "sampling and acceptance seed"),
@@ -63,9 +66,11 @@ package enum CritiqueCommand: VerbCommand {
             concurrency: teacher.concurrency)
         let (revised, statistics) = try await chains.run(
             set, session: teacher.session, progress: SynthesisSupport.progress("critique", context))
-        let line = "critique: \(statistics.proposals) proposals, \(statistics.accepted) accepted "
+        let line =
+            "critique: \(statistics.proposals) proposals, \(statistics.accepted) accepted "
             + "(\(formatFixed(statistics.acceptanceRate * 100, digits: 1))%), mean reward "
             + "\(formatFixed(statistics.meanBefore, digits: 3)) → \(formatFixed(statistics.meanAfter, digits: 3))"
-        return SynthesisSupport.outcome(revised, before: set.counts, teacher: teacher, files: files, extra: [.text(line)])
+        return SynthesisSupport.outcome(
+            revised, before: set.counts, teacher: teacher, files: files, extra: [.text(line)])
     }
 }

@@ -18,22 +18,25 @@ package enum DistillCommand: VerbCommand {
             """,
         paper: "Kim & Baek 2025, Syntriever (pairwise); Pezzuti et al. 2025 (listwise teachers)",
         positional: [
-            ArgSpec("kind", .choice(["pointwise", "pairwise", "listwise"]), default: .string("pairwise"),
-                    doc: "the kind of labels")
+            ArgSpec(
+                "kind", .choice(["pointwise", "pairwise", "listwise"]), default: .string("pairwise"),
+                doc: "the kind of labels")
         ],
         keywords: [
             ArgSpec("from", .oneOf([.object("synthetic_set"), .object("dataset")]), doc: "the queries to label"),
             ArgSpec("teacher", .object("teacher"), doc: "the LLM (from `llm`)"),
             ArgSpec("retriever", .object("bm25_index"), doc: "the index that proposes candidates"),
             ArgSpec("on", .object("dataset"), doc: "the dataset whose corpus holds the candidate texts"),
-            ArgSpec("split", .string, default: .string("train"), doc: "the split of the queries when `from` is a dataset"),
+            ArgSpec(
+                "split", .string, default: .string("train"), doc: "the split of the queries when `from` is a dataset"),
             ArgSpec("queries", .int, default: .int(20), doc: "how many queries to label"),
             ArgSpec("top_k", .int, default: .int(5), doc: "candidates per query"),
             ArgSpec("both_orders", .bool, default: .bool(false), doc: "ask pairwise questions in both orders"),
             ArgSpec("window", .int, default: .int(4), doc: "listwise window size"),
             ArgSpec("stride", .int, default: .int(2), doc: "listwise window stride"),
-            ArgSpec("template", .string, optional: true,
-                    doc: "the prompt template (default: verify-relevance, pairwise-preference or listwise-rank)"),
+            ArgSpec(
+                "template", .string, optional: true,
+                doc: "the prompt template (default: verify-relevance, pairwise-preference or listwise-rank)"),
             ArgSpec("seed", .int, default: .int(0), doc: "sampling seed"),
         ],
         result: "synthetic_set",
@@ -51,9 +54,13 @@ package enum DistillCommand: VerbCommand {
             inputs = set.accepted.prefix(limit).map { Distillation.Input(id: $0.id, text: $0.query) }
         } else if let dataset = call.object("from", as: BEIRDataset.self) {
             let split = try DatasetSplit.choose(call.string("split") ?? "train", in: dataset, call: call)
-            inputs = try dataset.queries(split: split).prefix(limit).map { Distillation.Input(id: $0.id, text: $0.text) }
+            inputs = try dataset.queries(split: split).prefix(limit).map {
+                Distillation.Input(id: $0.id, text: $0.text)
+            }
         }
-        let defaultTemplate = ["pointwise": "verify-relevance", "pairwise": "pairwise-preference", "listwise": "listwise-rank"]
+        let defaultTemplate = [
+            "pointwise": "verify-relevance", "pairwise": "pairwise-preference", "listwise": "listwise-rank",
+        ]
         var files: [URL] = []
         let template = try SynthesisSupport.template(
             call.string("template") ?? defaultTemplate[kind.rawValue]!, context, files: &files, call: call)

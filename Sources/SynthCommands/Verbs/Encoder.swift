@@ -21,7 +21,8 @@ package enum EncoderCommand: VerbCommand {
 
     package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
         let name = call.string("model") ?? "minilm"
-        let folder = ["minilm", "all-MiniLM-L6-v2"].contains(name)
+        let folder =
+            ["minilm", "all-MiniLM-L6-v2"].contains(name)
             ? SentenceEncoder.defaultFolder() : PathPolicy.resolve(name, in: context)
         context.progress(ProgressEvent(label: "load encoder \(name)", count: 0, total: nil))
         let encoder = try SentenceEncoder.load(folder: folder)

@@ -21,19 +21,23 @@ package enum EvaluateCommand: VerbCommand {
             """,
         paper: "trec_eval 9 / pytrec_eval (Van Gysel & de Rijke, SIGIR 2018)",
         positional: [
-            ArgSpec("systems", .oneOf([.object("run"), .object("bm25_index"), .record]), variadic: true,
-                    doc: "runs, retrievers, or a record of named ones")
+            ArgSpec(
+                "systems", .oneOf([.object("run"), .object("bm25_index"), .record]), variadic: true,
+                doc: "runs, retrievers, or a record of named ones")
         ],
         keywords: [
             ArgSpec("on", .object("dataset"), doc: "the dataset whose qrels judge the runs"),
             ArgSpec("split", .string, optional: true, doc: "the qrels split (default: the only one, else `test`)"),
-            ArgSpec("measures", .list(.string), default: .list(defaultMeasures.map { .string($0) }),
-                    doc: "trec_eval measure names", validate: validateMeasures),
-            ArgSpec("label", .string, optional: true,
-                    doc: "the name results are recorded under (default: the variable assigned)"),
+            ArgSpec(
+                "measures", .list(.string), default: .list(defaultMeasures.map { .string($0) }),
+                doc: "trec_eval measure names", validate: validateMeasures),
+            ArgSpec(
+                "label", .string, optional: true,
+                doc: "the name results are recorded under (default: the variable assigned)"),
             ArgSpec("top_k", .int, default: .int(1000), doc: "documents retrieved per query for retrievers"),
-            ArgSpec("complete", .bool, default: .bool(false),
-                    doc: "count judged queries missing from a run as 0 (trec_eval -c)"),
+            ArgSpec(
+                "complete", .bool, default: .bool(false),
+                doc: "count judged queries missing from a run as 0 (trec_eval -c)"),
         ],
         result: "evaluation",
         example: "results = evaluate run1 on=data measures=[\"ndcg_cut.10\", \"recall.100\"] label=\"main\"")
@@ -68,7 +72,9 @@ package enum EvaluateCommand: VerbCommand {
         var seen: Set<String> = []
         var systems: [EvaluationObject.System] = []
         for (name, value) in named {
-            guard seen.insert(name).inserted else { throw call.error("expected distinct system names, found `\(name)` twice") }
+            guard seen.insert(name).inserted else {
+                throw call.error("expected distinct system names, found `\(name)` twice")
+            }
             let run = try await runOf(value, name: name, dataset: dataset, split: split, call: call, context: context)
             let evaluation = evaluate(
                 qrels: qrels, run: run, measures: measures, completeQueries: call.bool("complete") ?? false)

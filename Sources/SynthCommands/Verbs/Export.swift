@@ -16,8 +16,9 @@ package enum ExportCommand: VerbCommand {
         positional: [ArgSpec("value", .any, doc: "the value to write")],
         keywords: [
             ArgSpec("path", .string, doc: "the file to write, relative to the notebook folder"),
-            ArgSpec("format", .choice(["auto", "jsonl", "json", "trec"]), default: .string("auto"),
-                    doc: "the file format (`auto`: from the extension)"),
+            ArgSpec(
+                "format", .choice(["auto", "jsonl", "json", "trec"]), default: .string("auto"),
+                doc: "the file format (`auto`: from the extension)"),
             ArgSpec("tag", .string, default: .string("synthlab"), doc: "the run tag column of TREC runs"),
         ],
         result: "string",

@@ -8,7 +8,8 @@ import SynthValues
 package enum LLMCommand: VerbCommand {
     package static let spec = VerbSpec(
         name: "llm",
-        summary: "set up a teacher LLM: the embedded llama.cpp server with a local model, or an OpenAI-compatible endpoint",
+        summary:
+            "set up a teacher LLM: the embedded llama.cpp server with a local model, or an OpenAI-compatible endpoint",
         discussion: """
             Every request and answer is stored in `.synthlab/llm.sqlite` under a key of the model and the \
             request, so re-runs replay stored answers; the local server starts only on the first request that \
@@ -18,8 +19,11 @@ package enum LLMCommand: VerbCommand {
             repaired or retried up to `attempts` times.
             """,
         keywords: [
-            ArgSpec("model", .string, default: .string("qwen"), doc: "local model alias, file or path; or the remote model"),
-            ArgSpec("endpoint", .string, optional: true, doc: "an OpenAI-compatible base URL (`…/v1`) instead of the local server"),
+            ArgSpec(
+                "model", .string, default: .string("qwen"), doc: "local model alias, file or path; or the remote model"),
+            ArgSpec(
+                "endpoint", .string, optional: true,
+                doc: "an OpenAI-compatible base URL (`…/v1`) instead of the local server"),
             ArgSpec("key_env", .string, optional: true, doc: "environment variable holding the endpoint's API key"),
             ArgSpec("parallel", .int, default: .int(1), doc: "local server slots (requests decoded together)"),
             ArgSpec("context", .int, default: .int(2048), doc: "local server context size in tokens"),
@@ -47,11 +51,13 @@ package enum LLMCommand: VerbCommand {
             source = url.host ?? endpoint
         } else {
             teacher = try ReplayFirstTeacher(
-                localModel: model, parallel: max(1, call.int("parallel") ?? 1), contextSize: call.int("context") ?? 2048,
+                localModel: model, parallel: max(1, call.int("parallel") ?? 1),
+                contextSize: call.int("context") ?? 2048,
                 store: store, offline: context.offline)
             source = context.offline ? "stored answers only" : "local llama.cpp"
         }
-        return VerbOutcome(value: .object(
-            TeacherObject(teacher: teacher, attempts: attempts, concurrency: concurrency, source: source)))
+        return VerbOutcome(
+            value: .object(
+                TeacherObject(teacher: teacher, attempts: attempts, concurrency: concurrency, source: source)))
     }
 }

@@ -20,8 +20,9 @@ package enum LoadCommand: VerbCommand {
         keywords: [
             ArgSpec("split", .string, optional: true, doc: "read only this split's qrels (default: every split)"),
             ArgSpec("queries", .int, optional: true, doc: "keep only the first n judged queries of each split"),
-            ArgSpec("docs", .int, optional: true,
-                    doc: "keep only the first n documents plus those judged for the kept queries"),
+            ArgSpec(
+                "docs", .int, optional: true,
+                doc: "keep only the first n documents plus those judged for the kept queries"),
         ],
         result: "dataset",
         example: "data = load scifact split=\"test\"")

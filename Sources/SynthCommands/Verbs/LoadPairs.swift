@@ -45,8 +45,11 @@ package enum LoadPairsCommand: VerbCommand {
         var folders: [URL] = []
         let environment = ProcessInfo.processInfo.environment
         if let data = environment["SYNTHLAB_DATA"] { folders.append(URL(fileURLWithPath: data)) }
-        if let home = environment["SYNTHLAB_HOME"] { folders.append(URL(fileURLWithPath: home).appendingPathComponent("data")) }
-        for start in [context.projectFolder, Bundle.main.executableURL?.deletingLastPathComponent()].compactMap({ $0 }) {
+        if let home = environment["SYNTHLAB_HOME"] {
+            folders.append(URL(fileURLWithPath: home).appendingPathComponent("data"))
+        }
+        for start in [context.projectFolder, Bundle.main.executableURL?.deletingLastPathComponent()].compactMap({ $0 })
+        {
             var url = start.standardizedFileURL
             while url.path != "/" {
                 if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {

@@ -11,12 +11,14 @@ package enum PlotCommand: VerbCommand {
             `labels` names the categories. Histograms take the raw values in `y` and the report bins them.
             """,
         positional: [
-            ArgSpec("kind", .choice(["line", "bar", "histogram", "scatter"]), default: .string("line"),
-                    doc: "the kind of plot")
+            ArgSpec(
+                "kind", .choice(["line", "bar", "histogram", "scatter"]), default: .string("line"),
+                doc: "the kind of plot")
         ],
         keywords: [
-            ArgSpec("y", .oneOf([.list(.number), .record, .object("evaluation")]),
-                    doc: "the values: a list of numbers, a record of lists, or an evaluation"),
+            ArgSpec(
+                "y", .oneOf([.list(.number), .record, .object("evaluation")]),
+                doc: "the values: a list of numbers, a record of lists, or an evaluation"),
             ArgSpec("x", .list(.number), optional: true, doc: "x positions shared by all series (default 1, 2, …)"),
             ArgSpec("labels", .list(.string), optional: true, doc: "category names for bar plots"),
             ArgSpec("title", .string, default: .string(""), doc: "the plot title"),

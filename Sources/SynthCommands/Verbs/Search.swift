@@ -46,8 +46,10 @@ package enum SearchCommand: VerbCommand {
             let slice = Array(queries[start..<min(start + batch, queries.count)])
             let part = index.search(slice, topK: topK, runName: name)
             run.rankings.merge(part.rankings) { _, new in new }
-            context.progress(ProgressEvent(label: "search \(name)", count: min(start + batch, queries.count),
-                                           total: queries.count))
+            context.progress(
+                ProgressEvent(
+                    label: "search \(name)", count: min(start + batch, queries.count),
+                    total: queries.count))
         }
         return run
     }

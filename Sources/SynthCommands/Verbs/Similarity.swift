@@ -5,7 +5,8 @@ import SynthValues
 package enum SimilarityCommand: VerbCommand {
     package static let spec = VerbSpec(
         name: "similarity",
-        summary: "evaluate encoders on scored sentence pairs: Spearman and Pearson correlation (×100) of cosine similarity",
+        summary:
+            "evaluate encoders on scored sentence pairs: Spearman and Pearson correlation (×100) of cosine similarity",
         discussion: """
             Both sentences of each pair are embedded; the cosine similarity is correlated with the gold scores, \
             as sentence-transformers' `EmbeddingSimilarityEvaluator` and SentEval report STS (Spearman ×100). \
@@ -16,7 +17,8 @@ package enum SimilarityCommand: VerbCommand {
         positional: [ArgSpec("encoders", .object("encoder"), variadic: true, doc: "the encoders to evaluate")],
         keywords: [
             ArgSpec("on", .object("sentence_pairs"), doc: "the scored pairs (from `load sts`)"),
-            ArgSpec("label", .string, optional: true, doc: "the name results are recorded under (default: the variable)"),
+            ArgSpec(
+                "label", .string, optional: true, doc: "the name results are recorded under (default: the variable)"),
             ArgSpec("batch", .int, default: .int(32), doc: "texts per forward pass"),
         ],
         result: "record",
@@ -38,7 +40,8 @@ package enum SimilarityCommand: VerbCommand {
                 sink(ProgressEvent(label: "similarity \(name)", count: done, total: total))
             }
             let cosines = stride(from: 0, to: vectors.count, by: 2).map { cosine(vectors[$0], vectors[$0 + 1]) }
-            let s = spearman(cosines, gold) * 100, p = pearson(cosines, gold) * 100
+            let s = spearman(cosines, gold) * 100
+            let p = pearson(cosines, gold) * 100
             record[name] = .record(Record([("spearman", .double(s)), ("pearson", .double(p))]))
             results[name] = ["spearman": s, "pearson": p]
         }
@@ -48,7 +51,9 @@ package enum SimilarityCommand: VerbCommand {
     }
 
     static func cosine(_ a: [Float], _ b: [Float]) -> Double {
-        var dot = 0.0, na = 0.0, nb = 0.0
+        var dot = 0.0
+        var na = 0.0
+        var nb = 0.0
         for (x, y) in zip(a, b) {
             dot += Double(x) * Double(y)
             na += Double(x) * Double(x)

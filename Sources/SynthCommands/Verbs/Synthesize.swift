@@ -33,12 +33,15 @@ package enum SynthesizeQueriesCommand: VerbCommand {
         guard let dataset = call.object("from", as: BEIRDataset.self),
             let teacher = call.object("teacher", as: TeacherObject.self)
         else { throw call.error("expected a dataset and a teacher") }
-        let count = call.int("docs") ?? 20, offset = call.int("offset") ?? 0
+        let count = call.int("docs") ?? 20
+        let offset = call.int("offset") ?? 0
         guard count > 0, offset >= 0, offset < dataset.corpus.count else {
-            throw call.error("expected docs ≥ 1 and 0 ≤ offset < \(dataset.corpus.count), found docs=\(count) offset=\(offset)")
+            throw call.error(
+                "expected docs ≥ 1 and 0 ≤ offset < \(dataset.corpus.count), found docs=\(count) offset=\(offset)")
         }
         var files: [URL] = []
-        let template = try SynthesisSupport.template(call.string("template") ?? "inpars-query", context, files: &files, call: call)
+        let template = try SynthesisSupport.template(
+            call.string("template") ?? "inpars-query", context, files: &files, call: call)
         let passages = dataset.corpus[offset..<min(dataset.corpus.count, offset + count)].map {
             SyntheticPassage(id: $0.id, text: $0.indexedText, origin: "corpus")
         }
@@ -46,7 +49,8 @@ package enum SynthesizeQueriesCommand: VerbCommand {
             template: template, perPassage: call.int("per_doc") ?? 2, seed: call.int("seed") ?? 0,
             concurrency: teacher.concurrency)
         let set = try await generation.run(
-            passages: passages, session: teacher.session, progress: SynthesisSupport.progress("synthesize queries", context))
+            passages: passages, session: teacher.session,
+            progress: SynthesisSupport.progress("synthesize queries", context))
         return SynthesisSupport.outcome(set, teacher: teacher, files: files)
     }
 }
@@ -55,7 +59,8 @@ package enum SynthesizeQueriesCommand: VerbCommand {
 package enum SynthesizeSyntrieverCommand: VerbCommand {
     package static let spec = VerbSpec(
         name: "synthesize", subcommand: "syntriever",
-        summary: "for each query, generate a reasoning expansion, synthetic positives and plausibly-irrelevant negatives",
+        summary:
+            "for each query, generate a reasoning expansion, synthetic positives and plausibly-irrelevant negatives",
         discussion: """
             Syntriever stage 1: the queries are the first `queries` judged queries of `split` (their first \
             relevant document is the gold passage) or the accepted queries of a `synthetic_set` (their positive \
@@ -64,9 +69,12 @@ package enum SynthesizeSyntrieverCommand: VerbCommand {
             """,
         paper: "Kim & Baek 2025, Syntriever (NAACL Findings)",
         keywords: [
-            ArgSpec("from", .oneOf([.object("dataset"), .object("synthetic_set")]), doc: "a dataset or a set of synthetic queries"),
+            ArgSpec(
+                "from", .oneOf([.object("dataset"), .object("synthetic_set")]),
+                doc: "a dataset or a set of synthetic queries"),
             ArgSpec("teacher", .object("teacher"), doc: "the LLM (from `llm`)"),
-            ArgSpec("split", .string, default: .string("train"), doc: "the split whose judged queries are used (datasets)"),
+            ArgSpec(
+                "split", .string, default: .string("train"), doc: "the split whose judged queries are used (datasets)"),
             ArgSpec("queries", .int, default: .int(20), doc: "how many queries to expand"),
             ArgSpec("seed", .int, default: .int(0), doc: "sampling seed"),
         ],
@@ -74,7 +82,9 @@ package enum SynthesizeSyntrieverCommand: VerbCommand {
         example: "expanded = synthesize syntriever from=data split=\"train\" queries=5 teacher=t")
 
     package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
-        guard let teacher = call.object("teacher", as: TeacherObject.self) else { throw call.error("expected a teacher") }
+        guard let teacher = call.object("teacher", as: TeacherObject.self) else {
+            throw call.error("expected a teacher")
+        }
         let limit = max(1, call.int("queries") ?? 20)
         var inputs: [SyntrieverGeneration.Input] = []
         if let dataset = call.object("from", as: BEIRDataset.self) {
@@ -83,14 +93,18 @@ package enum SynthesizeSyntrieverCommand: VerbCommand {
             for query in try dataset.queries(split: split).prefix(limit) {
                 let judged = dataset.qrels[split]?[query.id] ?? [:]
                 let gold = judged.filter { $0.value > 0 }.keys.sorted().first
-                inputs.append(SyntrieverGeneration.Input(
-                    id: query.id, query: query.text,
-                    gold: gold.flatMap { id in lookup(id).map { SyntheticPassage(id: id, text: $0, origin: "corpus") } }))
+                inputs.append(
+                    SyntrieverGeneration.Input(
+                        id: query.id, query: query.text,
+                        gold: gold.flatMap { id in
+                            lookup(id).map { SyntheticPassage(id: id, text: $0, origin: "corpus") }
+                        }))
             }
         } else if let set = call.object("from", as: SyntheticSet.self) {
             for record in set.accepted.prefix(limit) {
-                inputs.append(SyntrieverGeneration.Input(
-                    id: record.id, query: record.query, gold: record.positive, provenance: record.provenance))
+                inputs.append(
+                    SyntrieverGeneration.Input(
+                        id: record.id, query: record.query, gold: record.positive, provenance: record.provenance))
             }
         }
         var files: [URL] = []
@@ -100,7 +114,8 @@ package enum SynthesizeSyntrieverCommand: VerbCommand {
             negativeTemplate: try SynthesisSupport.template("syntriever-negative", context, files: &files, call: call),
             seed: call.int("seed") ?? 0, concurrency: teacher.concurrency)
         let set = try await generation.run(
-            inputs: inputs, session: teacher.session, progress: SynthesisSupport.progress("synthesize syntriever", context))
+            inputs: inputs, session: teacher.session,
+            progress: SynthesisSupport.progress("synthesize syntriever", context))
         return SynthesisSupport.outcome(set, teacher: teacher, files: files)
     }
 }
@@ -131,7 +146,9 @@ package enum SynthesizeRankedCommand: VerbCommand {
         example: "chains = synthesize ranked from=[\"A man is playing a guitar.\"] steps=4 teacher=t")
 
     package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
-        guard let teacher = call.object("teacher", as: TeacherObject.self) else { throw call.error("expected a teacher") }
+        guard let teacher = call.object("teacher", as: TeacherObject.self) else {
+            throw call.error("expected a teacher")
+        }
         let limit = max(1, call.int("anchors") ?? 10)
         let steps = call.int("steps") ?? 8
         guard steps >= 1, steps <= 64 else { throw call.error("expected steps between 1 and 64, found \(steps)") }
@@ -143,11 +160,13 @@ package enum SynthesizeRankedCommand: VerbCommand {
         }
         guard !anchors.isEmpty else { throw call.error("expected at least one anchor sentence") }
         var files: [URL] = []
-        let template = try SynthesisSupport.template(call.string("template") ?? "ranked-rewrite", context, files: &files, call: call)
+        let template = try SynthesisSupport.template(
+            call.string("template") ?? "ranked-rewrite", context, files: &files, call: call)
         let generation = RankedChainGeneration(
             template: template, steps: steps, seed: call.int("seed") ?? 0, concurrency: teacher.concurrency)
         let set = try await generation.run(
-            anchors: anchors, session: teacher.session, progress: SynthesisSupport.progress("synthesize ranked", context))
+            anchors: anchors, session: teacher.session,
+            progress: SynthesisSupport.progress("synthesize ranked", context))
         return SynthesisSupport.outcome(set, teacher: teacher, files: files)
     }
 

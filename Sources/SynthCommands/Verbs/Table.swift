@@ -12,13 +12,15 @@ package enum TableCommand: VerbCommand {
             `†` and the legend names the test. A record of records (`{bm25: {ndcg: 0.66}}`) also makes a table.
             """,
         positional: [
-            ArgSpec("results", .oneOf([.object("evaluation"), .record]), variadic: true,
-                    doc: "evaluations, or one record of records")
+            ArgSpec(
+                "results", .oneOf([.object("evaluation"), .record]), variadic: true,
+                doc: "evaluations, or one record of records")
         ],
         keywords: [
             ArgSpec("baseline", .string, optional: true, doc: "the system others are tested against"),
-            ArgSpec("test", .choice(["t", "randomization"]), default: .string("t"),
-                    doc: "paired t-test or paired randomization test"),
+            ArgSpec(
+                "test", .choice(["t", "randomization"]), default: .string("t"),
+                doc: "paired t-test or paired randomization test"),
             ArgSpec("alpha", .number, default: .double(0.05), doc: "significance level for the `†` marker"),
             ArgSpec("trials", .int, default: .int(10_000), doc: "randomization test trials"),
             ArgSpec("seed", .int, default: .int(0), doc: "randomization test seed"),
@@ -36,7 +38,8 @@ package enum TableCommand: VerbCommand {
             guard call.variadic.count == 1, case .record(let record) = call.variadic[0].value else {
                 throw call.error("expected evaluations or one record of records")
             }
-            return VerbOutcome(value: .object(TableObject(ResultTable.make(from: record, caption: call.string("caption") ?? ""))))
+            return VerbOutcome(
+                value: .object(TableObject(ResultTable.make(from: record, caption: call.string("caption") ?? ""))))
         }
         guard evaluations.count == call.variadic.count else {
             throw call.error("expected only evaluations, found a record among them")

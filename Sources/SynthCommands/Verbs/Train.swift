@@ -18,7 +18,8 @@ package enum TrainCommand: VerbCommand {
             loaded back, so `dense`, `encode` and `similarity` use it; its `losses` field is the loss per step \
             (`plot line y=model.losses`). Training runs to completion once started.
             """,
-        paper: "Henderson et al. 2017 / Reimers & Gurevych 2019 (MultipleNegativesRankingLoss); Loshchilov & Hutter 2019 (AdamW)",
+        paper:
+            "Henderson et al. 2017 / Reimers & Gurevych 2019 (MultipleNegativesRankingLoss); Loshchilov & Hutter 2019 (AdamW)",
         positional: [ArgSpec("encoder", .object("encoder"), doc: "the model to start from (from `encoder`)")],
         keywords: [
             ArgSpec("on", .oneOf([.object("synthetic_set"), .object("dataset")]), doc: "the training examples"),
@@ -68,8 +69,10 @@ package enum TrainCommand: VerbCommand {
         let result = try trainer.train(
             base.encoder.encoder, examples: examples, checkpointFolder: folder, baseModelFolder: base.encoder.folder
         ) { event in
-            sink(ProgressEvent(label: "train \(name) loss \(formatFixed(Double(event.loss), digits: 3))",
-                               count: event.step, total: event.totalSteps))
+            sink(
+                ProgressEvent(
+                    label: "train \(name) loss \(formatFixed(Double(event.loss), digits: 3))",
+                    count: event.step, total: event.totalSteps))
         }
         let saved = folder.appendingPathComponent("checkpoint-\(result.steps)")
         let trained = try SentenceEncoder.load(folder: saved)
@@ -77,7 +80,8 @@ package enum TrainCommand: VerbCommand {
         let plot = Plot(
             kind: .line, title: "training loss (\(name))", xLabel: "step", yLabel: "loss",
             series: [Series(name: name, x: losses.indices.map { Double($0 + 1) }, y: losses)])
-        let line = "train \(name): \(triples.count) examples, \(result.steps) steps, loss "
+        let line =
+            "train \(name): \(triples.count) examples, \(result.steps) steps, loss "
             + "\(formatFixed(losses.first ?? 0, digits: 4)) → \(formatFixed(losses.last ?? 0, digits: 4)); saved to \(saved.path)"
         return VerbOutcome(
             value: .object(EncoderObject(trained, name: name, losses: losses)), outputs: [.text(line), .plot(plot)])

@@ -7,7 +7,8 @@ import SynthValues
 package enum VerifyCommand: VerbCommand {
     package static let spec = VerbSpec(
         name: "verify",
-        summary: "ask the teacher whether each synthetic query's positive answers it, rejecting those below a threshold",
+        summary:
+            "ask the teacher whether each synthetic query's positive answers it, rejecting those below a threshold",
         discussion: """
             The teacher answers yes or no; the probability of yes (from the top log-probs) must reach \
             `threshold`. Rejected records stay in the set with the reason (Syntriever's self-verification keeps \
@@ -30,7 +31,8 @@ package enum VerifyCommand: VerbCommand {
         else { throw call.error("expected a synthetic set and a teacher") }
         var files: [URL] = []
         let verification = RelevanceVerification(
-            template: try SynthesisSupport.template(call.string("template") ?? "verify-relevance", context, files: &files, call: call),
+            template: try SynthesisSupport.template(
+                call.string("template") ?? "verify-relevance", context, files: &files, call: call),
             threshold: call.double("threshold") ?? 0.5, seed: call.int("seed") ?? 0, concurrency: teacher.concurrency)
         let verified = try await verification.run(
             set, session: teacher.session, progress: SynthesisSupport.progress("verify", context))
@@ -42,7 +44,8 @@ package enum VerifyCommand: VerbCommand {
 package enum FilterCommand: VerbCommand {
     package static let spec = VerbSpec(
         name: "filter",
-        summary: "keep synthetic queries whose positive passage a retriever ranks in its top k (round-trip consistency)",
+        summary:
+            "keep synthetic queries whose positive passage a retriever ranks in its top k (round-trip consistency)",
         discussion: """
             Each accepted record's query is searched with `retriever`; the record is rejected when its source \
             passage is not among the first `top_k` results. With `encoder=` and `on=` a dense retriever over \
@@ -54,19 +57,24 @@ package enum FilterCommand: VerbCommand {
         keywords: [
             ArgSpec("retriever", .object("bm25_index"), doc: "the index used for the round trip"),
             ArgSpec("top_k", .int, default: .int(3), doc: "rank the positive must reach"),
-            ArgSpec("encoder", .object("encoder"), optional: true, doc: "also require a dense round trip with this encoder"),
-            ArgSpec("on", .object("dataset"), optional: true, doc: "the corpus the dense retriever searches (with `encoder`)"),
+            ArgSpec(
+                "encoder", .object("encoder"), optional: true, doc: "also require a dense round trip with this encoder"),
+            ArgSpec(
+                "on", .object("dataset"), optional: true,
+                doc: "the corpus the dense retriever searches (with `encoder`)"),
         ],
         result: "synthetic_set",
         example: "kept = filter queries retriever=index top_k=3")
 
     package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
-        guard let set = call.object("set", as: SyntheticSet.self), let index = call.object("retriever", as: BM25Index.self)
+        guard let set = call.object("set", as: SyntheticSet.self),
+            let index = call.object("retriever", as: BM25Index.self)
         else { throw call.error("expected a synthetic set and a retriever") }
         var retrievers: [any PassageRetriever] = [BM25Retriever(index: index)]
         if let encoder = call.object("encoder", as: EncoderObject.self) {
             guard let corpus = call.object("on", as: BEIRDataset.self) else {
-                throw call.error("expected `on=` (a dataset) with `encoder=`", notes: ["the dense retriever searches its corpus"])
+                throw call.error(
+                    "expected `on=` (a dataset) with `encoder=`", notes: ["the dense retriever searches its corpus"])
             }
             let progress = SynthesisSupport.progress("filter: embed corpus", context)
             retrievers.append(EncoderRetriever(encoder: encoder.encoder, documents: corpus.corpus, progress: progress))

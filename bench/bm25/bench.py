@@ -101,6 +101,7 @@ def write_section(text):
 def main():
     if not os.access(BINARY, os.X_OK):
         sys.exit(f"missing {BINARY}: run `swift build -c release --product synthlab` first")
+    load = os.getloadavg()[0]
     qrels = read_qrels(os.path.join(DATA, "qrels", "test.tsv"))
     s_time, (s_ndcg, s_recall), summary = time_synthlab(qrels)
     b_time, (b_ndcg, b_recall) = time_bm25s(qrels)
@@ -114,7 +115,7 @@ def main():
     section = f"""## BM25
 
 `bench/bm25/run.sh` — SciFact test (5,183 docs, 300 queries), k1 0.9, b 0.4, top 1000, median of {REPEATS} runs,
-{os.cpu_count()} cores ({cpu}), {time.strftime('%Y-%m-%d', time.gmtime())}.
+{os.cpu_count()} cores ({cpu}), load average {load:.1f} at the start (other jobs share the machine), {time.strftime('%Y-%m-%d', time.gmtime())}.
 
 | system | what is timed | seconds | nDCG@10 | R@100 |
 |---|---|---|---|---|

@@ -95,7 +95,8 @@ package struct NotebookRunner: Sendable {
                 let forced = settings.refresh.contains(cell.label) || !checked.reads.isDisjoint(with: forcedVariables)
                 var entry: CellCacheEntry?
                 if let cache, cell.options.cache, !forced, let hit = try? cache.lookup(key: key.hex, root: projectFolder) {
-                    if (try? restore(hit, into: interpreter, cache: cache)) != nil { entry = hit }
+                    try restore(hit, into: interpreter, cache: cache)
+                    entry = hit
                 }
                 if let entry {
                     record.cached = true
@@ -106,6 +107,7 @@ package struct NotebookRunner: Sendable {
                     for name in checked.writes { writerKeys[name] = entry.fullKey }
                 } else {
                     ranLabels.append(cell.label)
+                    if let cache { try materializeVariables(read: checked.reads, in: interpreter, cache: cache) }
                     let result = try await execute(checked, in: interpreter, timeout: cell.options.timeout, cell: cell)
                     record.outputs = result.outputs
                     absorb(result.results, result.llm, result.filesRead, results: &results, llm: &llm, files: &filesRead,
@@ -183,12 +185,23 @@ package struct NotebookRunner: Sendable {
         }
     }
 
+    /// Puts a cached cell's variables back; objects stay in their blobs (``LazyObject``) until needed.
     private func restore(_ entry: CellCacheEntry, into interpreter: Interpreter, cache: CellCache) throws {
-        var values: [(String, Value)] = []
         for name in entry.variables.keys.sorted() {
-            values.append((name, try cache.value(entry.variables[name]!, persistable: ObjectRegistry.persistable)))
+            interpreter.restore(name, cache.lazyValue(entry.variables[name]!, persistable: ObjectRegistry.persistable))
         }
-        for (name, value) in values { interpreter.restore(name, value) }
+    }
+
+    /// Restores the lazily cached objects a cell reads before it runs, so verbs only ever see real objects.
+    ///
+    /// A cell that calls a user function may reach globals through it, so then every variable is restored.
+    private func materializeVariables(read names: Set<String>, in interpreter: Interpreter, cache: CellCache) throws {
+        let variables = interpreter.variables
+        let callsFunction = names.contains { variables[$0]?.typeName == "function" }
+        for (name, value) in variables.sorted(by: { $0.key < $1.key })
+        where (callsFunction || names.contains(name)) && CellCache.containsLazy(value) {
+            interpreter.restore(name, try cache.materialize(value))
+        }
     }
 
     /// The assigned variables in storable form, or `nil` when one cannot be stored (the cell is then not cached).

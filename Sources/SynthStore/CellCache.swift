@@ -85,7 +85,7 @@ package struct CellCache: Sendable {
 
     private func blobsPresent(_ value: StoredValue) -> Bool {
         switch value {
-        case .object(_, let blob): blobs.contains(blob)
+        case .object(_, let blob, _): blobs.contains(blob)
         case .list(let items): items.allSatisfy(blobsPresent)
         case .record(let fields): fields.allSatisfy { blobsPresent($0.value) }
         default: true

@@ -51,8 +51,10 @@ package indirect enum StoredValue: Sendable, Codable, Equatable {
     case list([StoredValue])
     /// Record fields in order.
     case record([Field])
-    /// A ``PersistableObject`` saved into the blob folder `blob`, restored by its `type` name.
-    case object(type: String, blob: String)
+    /// A ``PersistableObject`` saved into the blob folder `blob`, restored by its `type` name
+    /// (``PersistableObject/persistedTypeName``); `typeName` is its ``DomainObject/typeName``, known without
+    /// restoring it.
+    case object(type: String, blob: String, typeName: String)
 
     package struct Field: Sendable, Codable, Equatable {
         package var name: String

@@ -190,14 +190,14 @@ private let notebook = """
             [1/3] ok … done in \(result.stderr.split(separator: "\n")[0].split(separator: " ").suffix(2).joined(separator: " "))
             [2/3] bad … FAILED after \(result.stderr.split(separator: "\n")[1].split(separator: " ").suffix(2).joined(separator: " "))
             [3/3] later … skipped (upstream failed)
-            nb.md:8:10: error: unknown variable `nothing_here`
+            nb.md:8:9: error: unknown variable `nothing_here`
                 y = [x, nothing_here]
                         ^
             report: reports/nb.html (+ .json)
 
             """)
         let html = try project.read("reports/nb.html")
-        #expect(html.contains("<div class=\"banner\" role=\"alert\"><strong>✗ Run stopped:</strong> cell <a href=\"#cell-bad\">bad</a> failed at <code>nb.md:8:10</code>"))
+        #expect(html.contains("<div class=\"banner\" role=\"alert\"><strong>✗ Run stopped:</strong> cell <a href=\"#cell-bad\">bad</a> failed at <code>nb.md:8:9</code>"))
         #expect(html.contains("<section class=\"cell status-skipped\" id=\"cell-later\">"))
         let json = try project.read("reports/nb.json")
         #expect(json.contains("\"failed_cell\": \"bad\""))

@@ -167,6 +167,12 @@ private let cacheNotebook = """
         #expect(!changed.ranLabels.contains("other"))
         guard case .cell(let count) = changed.record.blocks[1] else { Issue.record("count cell"); return }
         #expect(count.outputs == [.text("2")])
+        // Editing only the reader reruns it on the cached dataset (restored from its blob when first needed).
+        project.replace("print n", with: "print n \"docs\"")
+        let reader = try await project.run()
+        #expect(reader.ranLabels == ["count"])
+        guard case .cell(let edited) = reader.record.blocks[1] else { Issue.record("count cell"); return }
+        #expect(edited.outputs == [.text("2 docs")])
         project.replace("z = 1", with: "z = 2")
         #expect(try await project.run().ranLabels.contains("other"))
     }

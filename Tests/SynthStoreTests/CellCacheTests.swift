@@ -77,20 +77,35 @@ private struct Opaque: DomainObject {
         record["notes"] = .object(notes)
         record["k"] = .list([.int(1), .string("x"), .null, .bool(true)])
         let stored = try #require(try cache.storedValue(.record(record), persistable: [Notes.self]))
-        guard case .record(let fields) = stored, case .object(let type, let blob) = fields[0].value else {
+        guard case .record(let fields) = stored, case .object(let type, let blob, let typeName) = fields[0].value else {
             Issue.record("expected an object field"); return
         }
-        #expect(type == "test_notes")
+        #expect(type == "test_notes" && typeName == "notes")
         #expect(cache.blobs.contains(blob))
         // Same content is stored once under the same hash.
         let again = try #require(try cache.storedValue(.object(notes), persistable: [Notes.self]))
-        #expect(again == .object(type: "test_notes", blob: blob))
+        #expect(again == .object(type: "test_notes", blob: blob, typeName: "notes"))
         let restored = try cache.value(stored, persistable: [Notes.self])
         guard case .record(let back) = restored, case .object(let object)? = back["notes"] else {
             Issue.record("expected a record"); return
         }
         #expect(object as? Notes == notes)
         #expect(back["k"]?.description == "[1, \"x\", null, true]")
+        // Lazily restored: the type is known at once, the blob is read on first use, and storing the
+        // lazy value again reuses its blob.
+        let lazy = cache.lazyValue(stored, persistable: [Notes.self])
+        #expect(CellCache.containsLazy(lazy))
+        guard case .record(let lazyRecord) = lazy, case .object(let lazyNotes)? = lazyRecord["notes"] else {
+            Issue.record("expected a lazy record"); return
+        }
+        #expect(lazyNotes.typeName == "notes")
+        #expect(try cache.storedValue(lazy, persistable: [Notes.self]) == stored)
+        #expect(lazyNotes.summary == "2 notes")
+        guard case .record(let real) = try cache.materialize(lazy), case .object(let realNotes)? = real["notes"] else {
+            Issue.record("expected a materialized record"); return
+        }
+        #expect(realNotes as? Notes == notes)
+        #expect(!CellCache.containsLazy(.record(real)))
         // Objects that cannot persist make the value unstorable.
         #expect(try cache.storedValue(.list([.object(Opaque())]), persistable: [Notes.self]) == nil)
         #expect(try cache.storedValue(.object(notes), persistable: []) == nil)

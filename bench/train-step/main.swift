@@ -21,6 +21,14 @@ func emit(_ fields: [String: Any]) {
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
+/// User + system CPU seconds of this process (all threads).
+func cpuNow() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 func peakResidentMegabytes() -> Double {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
     for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
@@ -93,10 +101,10 @@ case "step":
     let passages = syntheticBatch(rows: batch, length: length, seed: 2)
     let loss = MultipleNegativesRankingLoss(scale: 20)
     var optimizer = AdamW(weightDecay: 0.01)
-    var times: [Double] = []
+    var times: [Double] = [], cpuTimes: [Double] = []
     var losses: [Float] = []
     for step in 0...steps {  // step 0 warms up the buffer pool and is not timed
-        let start = now()
+        let start = now(), cpuStart = cpuNow()
         var gradients: [String: Tensor]
         do {
             let tape = Tape(recording: true, training: true, seed: UInt64(step), pool: encoder.model.pool)
@@ -107,12 +115,16 @@ case "step":
         }
         clipGradientNorm(&gradients, maxNorm: 1)
         optimizer.update(&encoder.model.parameters, gradients: gradients, learningRate: 2e-5)
-        if step > 0 { times.append(now() - start) }
+        if step > 0 {
+            times.append(now() - start)
+            cpuTimes.append(cpuNow() - cpuStart)
+        }
     }
     let sorted = times.sorted()
     emit([
         "mode": "step", "batch": batch, "length": length, "steps": steps,
         "seconds_per_step_median": sorted[sorted.count / 2], "seconds_per_step_min": sorted[0],
+        "cpu_seconds_per_step_median": cpuTimes.sorted()[cpuTimes.count / 2],
         "losses": losses.map(Double.init), "peak_rss_mb": peakResidentMegabytes(),
     ])
 

@@ -94,7 +94,7 @@ import Testing
             interpreter,
             """
             data = load "./tiny"
-            tuned = train (encoder minilm) on=data split="test" batch=2 max_steps=2 lr=1e-4
+            tuned = train (encoder minilm) on=data split="test" epochs=2 batch=2 lr=1e-4
             v = encode ["vitamin d"] encoder=tuned
             print tuned.steps
             """)

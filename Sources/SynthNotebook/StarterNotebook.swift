@@ -8,7 +8,7 @@ package enum StarterNotebook {
         author: ""
         params:
           split: test
-          rows: 3
+          top_k: 100
         ---
 
         # \(title)
@@ -20,21 +20,24 @@ package enum StarterNotebook {
         ## Data
 
         ```synth
-        #| label: load
+        #| label: data
         data = load scifact split=params.split
         show data
         ```
 
-        ## A first look
+        ## Retrieval and evaluation
 
         ```synth
-        #| label: peek
-        print "documents in the corpus:" data.documents
+        #| label: bm25
+        index = bm25 data
+        run1 = search index on=data top_k=params.top_k
         ```
 
         ```synth
-        #| label: plot
-        plot line y={example: [0.9, 0.6, 0.45, 0.4]} title="a placeholder curve" xlabel="step"
+        #| label: evaluate
+        results = evaluate run1 on=data measures=["ndcg_cut.10", "recall.100"] label="starter"
+        table results caption="BM25 on the test split"
+        plot bar y=[results.ndcg_cut_10, results.recall_100] labels=["nDCG@10", "R@100"] title="BM25"
         ```
         """ + "\n"
     }

@@ -21,6 +21,8 @@ final class FaultServer: @unchecked Sendable {
         case malformedJSON
         /// Read the request, then say nothing for this many seconds before closing.
         case stall(Double)
+        /// Answer 200 with this body at once.
+        case canned(String)
         /// Pass the request on to `upstream` and relay its answer.
         case forward
     }
@@ -118,6 +120,8 @@ final class FaultServer: @unchecked Sendable {
             send(connection, Data(head.utf8) + Data(#"{"choices":[{"message":{"con"#.utf8))
         case .malformedJSON:
             write(connection, status: 200, extraHeaders: "", body: Data(#"{"choices":[{"message":{"con"#.utf8))
+        case .canned(let text):
+            write(connection, status: 200, extraHeaders: "", body: Data(text.utf8))
         case .stall(let seconds):
             Thread.sleep(forTimeInterval: seconds)
         case .forward:

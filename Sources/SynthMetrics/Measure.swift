@@ -35,10 +35,11 @@ package enum Measure: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Parses one measure such as `ndcg_cut.10`, `P.5`, `map` or `recip_rank`.
     ///
-    /// - Throws: ``MetricsError/unknownMeasure(_:suggestion:)`` or ``MetricsError/badMeasureCutoff(_:)``.
+    /// - Throws: ``MetricsError/unknownMeasure(_:suggestion:)``, ``MetricsError/badMeasureCutoff(_:)``, or
+    ///   ``MetricsError/multipleMeasures(_:count:)`` for a family of several (use ``parseList(_:)``).
     package init(parsing text: String) throws(MetricsError) {
         let list = try Measure.parseList(text)
-        guard list.count == 1 else { throw MetricsError.badMeasureCutoff(text) }
+        guard list.count == 1 else { throw MetricsError.multipleMeasures(text, count: list.count) }
         self = list[0]
     }
 

@@ -18,6 +18,8 @@ package enum MetricsError: Error, Sendable, Equatable, CustomStringConvertible, 
     case unknownMeasure(String, suggestion: String?)
     /// A measure whose cutoffs are missing, not positive integers, or not allowed.
     case badMeasureCutoff(String)
+    /// One measure was expected but the text names a family of several (`P.5,10`).
+    case multipleMeasures(String, count: Int)
     /// Paired tests need samples of equal length.
     case unpairedSamples(first: Int, second: Int)
 
@@ -41,8 +43,15 @@ package enum MetricsError: Error, Sendable, Equatable, CustomStringConvertible, 
                 .error, "expected a measure (\(known)), found '\(name)'",
                 notes: suggestion.map { ["did you mean '\($0)'?"] } ?? [])
         case .badMeasureCutoff(let name):
+            var notes: [String] = []
+            for family in ["map", "ndcg"] where name.hasPrefix(family + ".") {
+                notes.append("'\(family)' takes no cutoff; did you mean '\(family)_cut\(name.dropFirst(family.count))'?")
+            }
             return Diagnostic(
-                .error, "expected positive integer cutoffs such as 'ndcg_cut.10' or 'P.5,10', found '\(name)'")
+                .error, "expected positive integer cutoffs such as 'ndcg_cut.10' or 'P.5,10', found '\(name)'",
+                notes: notes)
+        case .multipleMeasures(let name, let count):
+            return Diagnostic(.error, "expected one measure, found '\(name)' (\(count) measures)")
         case .unpairedSamples(let first, let second):
             return Diagnostic(.error, "expected paired samples of equal length, found \(first) and \(second)")
         }

@@ -30,7 +30,8 @@ struct MeasureTests {
         #expect(throws: MetricsError.unknownMeasure("bleu", suggestion: nil)) { try Measure(parsing: "bleu") }
         #expect(throws: MetricsError.badMeasureCutoff("P.0")) { try Measure(parsing: "P.0") }
         #expect(throws: MetricsError.badMeasureCutoff("map.5")) { try Measure(parsing: "map.5") }
-        #expect(throws: MetricsError.badMeasureCutoff("P.5,10")) { try Measure(parsing: "P.5,10") }
+        #expect(throws: MetricsError.multipleMeasures("P.5,10", count: 2)) { try Measure(parsing: "P.5,10") }
+        #expect(throws: MetricsError.multipleMeasures("recall", count: 9)) { try Measure(parsing: "recall") }
         #expect(throws: MetricsError.badMeasureCutoff("P.")) { try Measure(parsing: "P.") }
     }
 
@@ -38,5 +39,17 @@ struct MeasureTests {
         let data = try JSONEncoder().encode([Measure.ndcgCut(10), .map])
         #expect(String(decoding: data, as: UTF8.self) == #"["ndcg_cut.10","map"]"#)
         #expect(try JSONDecoder().decode([Measure].self, from: data) == [.ndcgCut(10), .map])
+    }
+}
+
+@Suite("Measure messages")
+struct MeasureMessageTests {
+    @Test func cutoffOnAFamilyWithoutCutoffsSuggestsTheCutFamily() {
+        #expect(
+            MetricsError.badMeasureCutoff("map.100").diagnostic.rendered()
+                == "error: expected positive integer cutoffs such as 'ndcg_cut.10' or 'P.5,10', found 'map.100'\n"
+                + "  note: 'map' takes no cutoff; did you mean 'map_cut.100'?")
+        #expect(MetricsError.multipleMeasures("P.5,10", count: 2).diagnostic.message
+            == "expected one measure, found 'P.5,10' (2 measures)")
     }
 }

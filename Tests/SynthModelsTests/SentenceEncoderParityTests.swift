@@ -70,9 +70,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("1_Pooling"),
                                                 withIntermediateDirectories: true)
-        try Data(#"[{"idx":0,"name":"0","path":"","type":"sentence_transformers.models.Transformer"},"#.utf8
-            + #"{"idx":1,"name":"1","path":"1_Pooling","type":"sentence_transformers.models.Pooling"}]"#.utf8)
-            .write(to: folder.appendingPathComponent("modules.json"))
+        let modules = #"[{"idx":0,"name":"0","path":"","type":"sentence_transformers.models.Transformer"},"#
+            + #"{"idx":1,"name":"1","path":"1_Pooling","type":"sentence_transformers.models.Pooling"}]"#
+        try Data(modules.utf8).write(to: folder.appendingPathComponent("modules.json"))
         try Data(#"{"pooling_mode_max_tokens": true}"#.utf8)
             .write(to: folder.appendingPathComponent("1_Pooling/config.json"))
         let poolingPath = folder.appendingPathComponent("1_Pooling/config.json").path

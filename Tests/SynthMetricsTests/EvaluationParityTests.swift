@@ -127,4 +127,11 @@ struct EvaluationParityTests {
         let run = Run(scores: ["q": ["d1": 1 + 1e-9, "d2": 1, "d10": 1, "d3": 2]])
         #expect(run.ranked("q").map(\.docID) == ["d3", "d2", "d10", "d1"])
     }
+
+    @Test func repeatedDocumentKeepsItsBestPosition() {
+        let run = Run(rankings: ["q": [.init(docID: "a", score: 1), .init(docID: "b", score: 2), .init(docID: "a", score: 3)]])
+        #expect(run.ranked("q").map(\.docID) == ["a", "b"])
+        let result = evaluate(qrels: Qrels(["q": ["b": 1]]), run: run, measures: [.precision(2), .recipRank(cutoff: nil)])
+        #expect(result.perQuery["q"] == [.precision(2): 0.5, .recipRank(cutoff: nil): 0.5])
+    }
 }

@@ -10,6 +10,7 @@ package enum VerbRegistry {
         SearchCommand.self,
         EncoderCommand.self,
         EncodeCommand.self,
+        DenseCommand.self,
         TrainCommand.self,
         EvaluateCommand.self,
         CompareCommand.self,

@@ -107,4 +107,25 @@ import Testing
         #expect(object.encoder.folder.path.hasSuffix(".synthlab/models/tuned/checkpoint-2"))
         #expect(result.outputs.contains { if case .plot = $0 { true } else { false } })
     }
+
+    /// Opt-in: dense retrieval with MiniLM on the tiny dataset, searched and evaluated beside BM25.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["SYNTHLAB_MODEL_TESTS"] == "1"))
+    func denseRetrievalEvaluatesBesideBM25() async throws {
+        let project = try TinyBEIR.write(into: TestPaths.temporaryFolder())
+        defer { try? FileManager.default.removeItem(at: project) }
+        let interpreter = try makeInterpreter(project: project)
+        let result = try await runCell(interpreter, """
+            data = load "./tiny"
+            minilm = dense (encoder minilm) data
+            run2 = search minilm on=data top_k=3
+            both = evaluate (bm25 data) minilm on=data
+            print minilm.docs run2.depth
+            """)
+        #expect(result.outputs.last == .text("6 3"))
+        let scores = try #require(result.results["both"])
+        #expect(scores.keys.sorted() == ["bm25", "minilm"])
+        #expect((scores["minilm"]?["ndcg_cut.10"] ?? 0) > 0.5)
+        let cached = try FileManager.default.contentsOfDirectory(atPath: project.appendingPathComponent(".synthlab/dense").path)
+        #expect(cached.count == 1)
+    }
 }

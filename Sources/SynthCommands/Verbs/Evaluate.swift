@@ -11,7 +11,7 @@ package enum EvaluateCommand: VerbCommand {
         name: "evaluate",
         summary: "score one or more runs or retrievers against a dataset's qrels with trec_eval measures",
         discussion: """
-            Each system is a run, a BM25 index (searched on the split's queries first, keeping `top_k`), or a \
+            Each system is a run, a BM25 or dense index (searched on the split's queries first, keeping `top_k`), or a \
             record naming several (`{bm25: run1, minilm: run2}`). A system written as a variable is named after \
             it. Measures use trec_eval's spelling (`ndcg_cut.10`, `recall.100`, `P.10`, `recip_rank`, `map`, \
             `map_cut.100`) and its semantics (graded nDCG, queries without results excluded unless \
@@ -22,7 +22,7 @@ package enum EvaluateCommand: VerbCommand {
         paper: "trec_eval 9 / pytrec_eval (Van Gysel & de Rijke, SIGIR 2018)",
         positional: [
             ArgSpec(
-                "systems", .oneOf([.object("run"), .object("bm25_index"), .record]), variadic: true,
+                "systems", .oneOf([.object("run"), .object("bm25_index"), .object("dense_index"), .record]), variadic: true,
                 doc: "runs, retrievers, or a record of named ones")
         ],
         keywords: [
@@ -101,6 +101,9 @@ package enum EvaluateCommand: VerbCommand {
             let topK = call.int("top_k") ?? 1000
             return try await SearchCommand.retrieve(
                 index: index, queries: try dataset.queries(split: split), topK: topK, name: name, context: context)
+        case .object(let dense as DenseIndexObject):
+            try Task.checkCancellation()
+            return dense.retriever.search(try dataset.queries(split: split), topK: call.int("top_k") ?? 1000, name: name)
         default:
             throw call.error("expected a run or retriever for system `\(name)`, found \(value.typeName)")
         }

@@ -11,7 +11,7 @@ package enum SearchCommand: VerbCommand {
             The queries are those judged in `split` (default: the dataset's only split, else `test`). The run \
             keeps the `top_k` best documents per query; its fields are `name`, `queries`, `results`, `depth`.
             """,
-        positional: [ArgSpec("retriever", .object("bm25_index"), doc: "the index to search")],
+        positional: [ArgSpec("retriever", .oneOf([.object("bm25_index"), .object("dense_index")]), doc: "the index to search")],
         keywords: [
             ArgSpec("on", .object("dataset"), doc: "the dataset whose queries are searched"),
             ArgSpec("split", .string, optional: true, doc: "the split whose judged queries are searched"),
@@ -28,10 +28,15 @@ package enum SearchCommand: VerbCommand {
         guard topK > 0 else { throw call.error("expected top_k ≥ 1, found \(topK)") }
         let queries = try dataset.queries(split: split)
         let name = call.string("name") ?? call.target ?? "run"
-        guard let index = call.object("retriever", as: BM25Index.self) else {
+        let run: Run
+        if let dense = call.object("retriever", as: DenseIndexObject.self) {
+            try Task.checkCancellation()
+            run = dense.retriever.search(queries, topK: topK, name: name)
+        } else if let index = call.object("retriever", as: BM25Index.self) {
+            run = try await retrieve(index: index, queries: queries, topK: topK, name: name, context: context)
+        } else {
             throw call.error("expected a retriever")
         }
-        let run = try await retrieve(index: index, queries: queries, topK: topK, name: name, context: context)
         return VerbOutcome(value: .object(RunObject(run)))
     }
 

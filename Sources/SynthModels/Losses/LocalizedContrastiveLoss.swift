@@ -1,0 +1,33 @@
+import SynthTensor
+
+/// Localized contrastive estimation (LCE) for cross-encoders (Gao, Dai & Callan, 2021, "Rethink Training of BERT
+/// Rerankers in Multi-Stage Retrieval Pipeline"), the "CL" stage of Pezzuti et al., 2025.
+///
+/// Each group holds one positive and negatives sampled from the first-stage retriever's top-k:
+///
+///     L = −(1/N) Σᵢ log( e^{s(qᵢ, d⁺ᵢ)} / Σ_{d ∈ Gᵢ} e^{s(qᵢ, d)} )
+///
+/// Input: `scores` `[N, C]`. The positive is column 0 (``LossInput`` convention) or, when `labels` are given, each
+/// row's first column with the largest label (as `labels.argmax` in the reference code); candidates with a
+/// negative label are padding. A single-candidate group contributes 0.
+package struct LocalizedContrastiveLoss: Loss {
+    /// Creates the loss.
+    package init() {}
+
+    package var name: String { "lce" }
+    package var needs: LossNeeds { [.scores, .labels] }
+
+    package func callAsFunction(_ tape: Tape, _ input: LossInput) -> Variable {
+        guard let scores = input.scores else { preconditionFailure("LocalizedContrastiveLoss needs scores") }
+        let rows = scores.shape[0], columns = scores.shape[1]
+        var targets = Array(repeating: 0, count: rows)
+        if let labels = input.labels?.scalars {
+            for row in 0..<rows {
+                let slice = labels[(row * columns)..<((row + 1) * columns)]
+                targets[row] = (slice.indices.max { slice[$0] < slice[$1] || (slice[$0] == slice[$1] && $0 > $1) } ?? row * columns) - row * columns
+            }
+        }
+        let valid = LossOps.validCandidates(input.labels, count: scores.value.count)
+        return LossOps.crossEntropy(tape, logits: LossOps.masked(tape, scores, keep: valid), targets: targets)
+    }
+}

@@ -349,9 +349,12 @@ package struct Checker {
         return VerbInvocationPlan(fullName: spec.fullName, arguments: bound, variadic: variadic, span: span)
     }
 
-    /// Checks an argument's expression; bare words in `word`/`choice` slots are literal strings.
+    /// Checks an argument's expression; in `word`/`choice` slots a bare identifier that is not a variable in
+    /// scope is the literal string.
     private mutating func slot(_ expression: Expression, type: ArgType) throws(CheckError) -> CheckedExpression {
         if type.takesBareWords, case .identifier(let word, _) = expression {
+            // A variable in scope wins (a function parameter, an earlier assignment); otherwise the word itself.
+            if case .value? = lookup(word) { return try self.expression(expression, target: nil, allowInvocation: true) }
             return .constant(.string(word))
         }
         return try self.expression(expression, target: nil, allowInvocation: true)

@@ -101,6 +101,22 @@ import Testing
         #expect(result.filesRead.keys.contains { $0.hasSuffix("stdlib/prelude.synth") })
     }
 
+    @Test func bareWordSlotsUseVariablesInScope() async throws {
+        let project = try TinyBEIR.write(into: TestPaths.temporaryFolder())
+        defer { try? FileManager.default.removeItem(at: project) }
+        let interpreter = try makeInterpreter(project: project)
+        let result = try await runCell(interpreter, """
+            def open(name)
+              return load name
+            end
+            d = open "./tiny"
+            print d.docs
+            """)
+        #expect(result.outputs == [.text("6")])
+        let cell = try interpreter.prepare("import \"prelude\"\nx = dense_baseline d", at: SourceLocation(file: "c", line: 1))
+        #expect(cell.reads == ["d"])
+    }
+
     @Test func cancellationStopsTheCell() async throws {
         let interpreter = try makeInterpreter()
         let cell = try interpreter.prepare("x = 1\nprint x", at: SourceLocation(file: "c", line: 1))

@@ -28,10 +28,21 @@ import Testing
                     if not data:
                         return
                     out += data
-        pump(3.0)
+        def wait_for_prompt(start, seconds):
+            end = time.time() + seconds
+            while time.time() < end:
+                tail = out[start:]
+                if tail.rstrip(b" ").endswith(b"synth>") or tail.rstrip(b" ").endswith(b"...>"):
+                    return
+                pump(0.05)
+        wait_for_prompt(0, 20)
         for key in keys:
+            start = len(out)
             os.write(fd, key.encode())
-            pump(0.8)
+            if key.endswith("\r") and key != ":quit\r":
+                wait_for_prompt(start, 30)   # the input ran (or failed) and a new prompt is up
+            else:
+                pump(0.6)                    # completion or Ctrl-C: let readline redraw
         _, status = os.waitpid(pid, 0)
         pump(0.2)
         sys.stdout.write(json.dumps({"screen": out.decode("utf-8", "replace"), "status": os.waitstatus_to_exitcode(status)}))

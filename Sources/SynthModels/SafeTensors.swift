@@ -39,10 +39,10 @@ package enum SafeTensors {
             guard raw.count >= 8 else {
                 throw ModelError.malformed(path: url.path, expected: "an 8-byte header length", found: "\(raw.count) bytes")
             }
-            let headerLength = Int(UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)))
-            guard headerLength <= raw.count - 8 else {
+            let declaredLength = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+            guard let headerLength = Int(exactly: declaredLength), headerLength <= raw.count - 8 else {
                 throw ModelError.malformed(
-                    path: url.path, expected: "a header of at most \(raw.count - 8) bytes", found: "\(headerLength)")
+                    path: url.path, expected: "a header of at most \(raw.count - 8) bytes", found: "\(declaredLength)")
             }
             let headerData = Data(raw[8..<(8 + headerLength)])
             guard let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else {
@@ -57,11 +57,22 @@ package enum SafeTensors {
                 else {
                     throw ModelError.malformed(path: url.path, expected: "dtype, shape and data_offsets for \(name)", found: "\(entry)")
                 }
-                let count = shape.reduce(1, *)
+                // Hostile shapes (negative, or a product that overflows) must not trap.
+                var count = 1
+                for size in shape {
+                    let (product, overflow) = count.multipliedReportingOverflow(by: size)
+                    guard size >= 0, !overflow, product <= body.count else {
+                        throw ModelError.malformed(
+                            path: url.path, expected: "a shape for \(name) that fits in the file", found: "\(shape)")
+                    }
+                    count = product
+                }
                 guard let width = byteWidth(dtype) else {
                     throw ModelError.unsupportedDType(path: url.path, name: name, dtype: dtype)
                 }
-                guard offsets[0] >= 0, offsets[1] <= body.count, offsets[1] - offsets[0] == count * width else {
+                guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= body.count,
+                    offsets[1] - offsets[0] == count * width
+                else {
                     throw ModelError.malformed(
                         path: url.path, expected: "\(count * width) bytes for \(name) inside the file",
                         found: "offsets \(offsets)")

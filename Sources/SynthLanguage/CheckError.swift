@@ -8,7 +8,7 @@ package enum CheckError: Error, Sendable, Equatable, CustomStringConvertible, Di
     case duplicateArgument(String, Span)
     case missingArgument(verb: String, argument: String, synopsis: String, Span)
     case tooManyArguments(verb: String, expected: Int, Span)
-    case wrongType(verb: String, argument: String, expected: String, found: String, Span)
+    case wrongType(verb: String, argument: String, expected: String, found: String, suggestion: String? = nil, Span)
     case unknownVariable(String, suggestion: String?, Span)
     case unknownParam(String, suggestion: String?, Span)
     case unknownField(String, typeName: String, suggestion: String?, Span)
@@ -23,7 +23,7 @@ package enum CheckError: Error, Sendable, Equatable, CustomStringConvertible, Di
         switch self {
         case .unknownVerb(_, _, let s), .missingSubcommand(_, _, _, _, let s), .unknownArgument(_, _, _, let s),
             .duplicateArgument(_, let s), .missingArgument(_, _, _, let s), .tooManyArguments(_, _, let s),
-            .wrongType(_, _, _, _, let s), .unknownVariable(_, _, let s), .unknownParam(_, _, let s),
+            .wrongType(_, _, _, _, _, let s), .unknownVariable(_, _, let s), .unknownParam(_, _, let s),
             .unknownField(_, _, _, let s), .notCallable(_, _, let s), .reservedName(_, let s),
             .importNotFound(_, _, let s), .importCycle(_, let s), .invalidArgument(_, _, _, _, let s):
             s
@@ -40,7 +40,7 @@ package enum CheckError: Error, Sendable, Equatable, CustomStringConvertible, Di
         case .missingArgument(let verb, let argument, _, _): "missing required argument `\(argument)` for `\(verb)`"
         case .tooManyArguments(let verb, let expected, _):
             "too many positional arguments for `\(verb)`: expected at most \(expected)"
-        case .wrongType(let verb, let argument, let expected, let found, _):
+        case .wrongType(let verb, let argument, let expected, let found, _, _):
             "expected \(expected) for argument `\(argument)` of `\(verb)`, found \(found)"
         case .unknownVariable(let name, _, _): "unknown variable `\(name)`"
         case .unknownParam(let name, _, _): "unknown param `\(name)`"
@@ -58,7 +58,8 @@ package enum CheckError: Error, Sendable, Equatable, CustomStringConvertible, Di
     package var notes: [String] {
         switch self {
         case .unknownVerb(_, let s?, _), .missingSubcommand(_, _, _, let s?, _), .unknownArgument(_, _, let s?, _),
-            .unknownVariable(_, let s?, _), .unknownParam(_, let s?, _), .unknownField(_, _, let s?, _):
+            .unknownVariable(_, let s?, _), .unknownParam(_, let s?, _), .unknownField(_, _, let s?, _),
+            .wrongType(_, _, _, _, let s?, _):
             ["did you mean `\(s)`?"]
         case .missingArgument(_, _, let synopsis, _): ["usage: \(synopsis)"]
         case .importNotFound(_, let searched, _): ["searched: " + searched.joined(separator: ", ")]

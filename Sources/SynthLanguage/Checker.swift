@@ -354,7 +354,9 @@ package struct Checker {
     private mutating func slot(_ expression: Expression, type: ArgType) throws(CheckError) -> CheckedExpression {
         if type.takesBareWords, case .identifier(let word, _) = expression {
             // A variable in scope wins (a function parameter, an earlier assignment); otherwise the word itself.
-            if case .value? = lookup(word) { return try self.expression(expression, target: nil, allowInvocation: true) }
+            if case .value? = lookup(word) {
+                return try self.expression(expression, target: nil, allowInvocation: true)
+            }
             return .constant(.string(word))
         }
         return try self.expression(expression, target: nil, allowInvocation: true)
@@ -364,13 +366,16 @@ package struct Checker {
         if let known = knownValue(value) {
             if !arg.type.accepts(known) {
                 let found: String
-                if case .string(let s) = known, case .choice = arg.type {
+                var suggestion: String?
+                if case .string(let s) = known, case .choice(let options) = arg.type {
                     found = "\"\(s)\""
+                    suggestion = nearestName(to: s, in: options)
                 } else {
                     found = describe(known)
                 }
                 throw .wrongType(
-                    verb: spec.fullName, argument: arg.name, expected: arg.type.description, found: found, span)
+                    verb: spec.fullName, argument: arg.name, expected: arg.type.description, found: found,
+                    suggestion: suggestion, span)
             }
             if let problem = arg.validate?(known) {
                 throw .invalidArgument(

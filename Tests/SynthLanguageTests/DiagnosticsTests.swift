@@ -50,8 +50,8 @@ func diagnostic(for source: String, setup: String? = nil, params: [String: Value
         MalformedCase(
             name: "value outside a choice", source: "plot lines y=[1]",
             expected:
-                "1:6: expected one of \"line\", \"bar\", \"histogram\", \"scatter\" for argument `kind` of `plot`, found \"lines\""
-        ),
+                "1:6: expected one of \"line\", \"bar\", \"histogram\", \"scatter\" for argument `kind` of `plot`, found \"lines\"",
+            note: "did you mean `line`?"),
         MalformedCase(
             name: "missing required argument", source: "p = plot line title=\"loss\"",
             expected: "1:5: missing required argument `y` for `plot`",

@@ -114,7 +114,9 @@ import Testing
         let project = try TinyBEIR.write(into: TestPaths.temporaryFolder())
         defer { try? FileManager.default.removeItem(at: project) }
         let interpreter = try makeInterpreter(project: project)
-        let result = try await runCell(interpreter, """
+        let result = try await runCell(
+            interpreter,
+            """
             data = load "./tiny"
             minilm = dense (encoder minilm) data
             run2 = search minilm on=data top_k=3
@@ -125,7 +127,8 @@ import Testing
         let scores = try #require(result.results["both"])
         #expect(scores.keys.sorted() == ["bm25", "minilm"])
         #expect((scores["minilm"]?["ndcg_cut.10"] ?? 0) > 0.5)
-        let cached = try FileManager.default.contentsOfDirectory(atPath: project.appendingPathComponent(".synthlab/dense").path)
+        let cached = try FileManager.default.contentsOfDirectory(
+            atPath: project.appendingPathComponent(".synthlab/dense").path)
         #expect(cached.count == 1)
     }
 }

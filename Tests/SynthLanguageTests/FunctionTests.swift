@@ -105,7 +105,9 @@ import Testing
         let project = try TinyBEIR.write(into: TestPaths.temporaryFolder())
         defer { try? FileManager.default.removeItem(at: project) }
         let interpreter = try makeInterpreter(project: project)
-        let result = try await runCell(interpreter, """
+        let result = try await runCell(
+            interpreter,
+            """
             def open(name)
               return load name
             end
@@ -113,7 +115,8 @@ import Testing
             print d.docs
             """)
         #expect(result.outputs == [.text("6")])
-        let cell = try interpreter.prepare("import \"prelude\"\nx = dense_baseline d", at: SourceLocation(file: "c", line: 1))
+        let cell = try interpreter.prepare(
+            "import \"prelude\"\nx = dense_baseline d", at: SourceLocation(file: "c", line: 1))
         #expect(cell.reads == ["d"])
     }
 

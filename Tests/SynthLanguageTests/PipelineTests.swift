@@ -147,7 +147,8 @@ import Testing
         try await runCell(interpreter, TinyBEIR.setup)
         let error = try #require(try await diagnostic(in: interpreter, "r = search data on=data", line: 3))
         #expect(error.location == SourceLocation(file: "c", line: 3, column: 12))
-        #expect(error.message == "expected bm25_index or dense_index for argument `retriever` of `search`, found dataset")
+        #expect(
+            error.message == "expected bm25_index or dense_index for argument `retriever` of `search`, found dataset")
     }
 }
 

@@ -22,7 +22,8 @@ package enum EvaluateCommand: VerbCommand {
         paper: "trec_eval 9 / pytrec_eval (Van Gysel & de Rijke, SIGIR 2018)",
         positional: [
             ArgSpec(
-                "systems", .oneOf([.object("run"), .object("bm25_index"), .object("dense_index"), .record]), variadic: true,
+                "systems", .oneOf([.object("run"), .object("bm25_index"), .object("dense_index"), .record]),
+                variadic: true,
                 doc: "runs, retrievers, or a record of named ones")
         ],
         keywords: [
@@ -103,7 +104,8 @@ package enum EvaluateCommand: VerbCommand {
                 index: index, queries: try dataset.queries(split: split), topK: topK, name: name, context: context)
         case .object(let dense as DenseIndexObject):
             try Task.checkCancellation()
-            return dense.retriever.search(try dataset.queries(split: split), topK: call.int("top_k") ?? 1000, name: name)
+            return dense.retriever.search(
+                try dataset.queries(split: split), topK: call.int("top_k") ?? 1000, name: name)
         default:
             throw call.error("expected a run or retriever for system `\(name)`, found \(value.typeName)")
         }

@@ -11,7 +11,9 @@ package enum SearchCommand: VerbCommand {
             The queries are those judged in `split` (default: the dataset's only split, else `test`). The run \
             keeps the `top_k` best documents per query; its fields are `name`, `queries`, `results`, `depth`.
             """,
-        positional: [ArgSpec("retriever", .oneOf([.object("bm25_index"), .object("dense_index")]), doc: "the index to search")],
+        positional: [
+            ArgSpec("retriever", .oneOf([.object("bm25_index"), .object("dense_index")]), doc: "the index to search")
+        ],
         keywords: [
             ArgSpec("on", .object("dataset"), doc: "the dataset whose queries are searched"),
             ArgSpec("split", .string, optional: true, doc: "the split whose judged queries are searched"),

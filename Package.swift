@@ -8,6 +8,12 @@
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+/// Numeric modules (kernels, models, indexes, metrics) are optimised in debug builds too, so that the test
+/// suite can run real models and real datasets in reasonable time on two cores.
+let numericSettings: [SwiftSetting] = [
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+]
 
 let package = Package(
     name: "SynthLab",
@@ -34,18 +40,18 @@ let package = Package(
         .target(name: "SynthValues", swiftSettings: swiftSettings),
 
         // MARK: Core
-        .target(name: "SynthMetrics", dependencies: ["SynthValues"], swiftSettings: swiftSettings),
-        .target(name: "SynthTensor", dependencies: ["COpenBLAS", "SynthValues"], swiftSettings: swiftSettings),
+        .target(name: "SynthMetrics", dependencies: ["SynthValues"], swiftSettings: numericSettings),
+        .target(name: "SynthTensor", dependencies: ["COpenBLAS", "SynthValues"], swiftSettings: numericSettings),
         .target(
             name: "SynthRetrieval",
             dependencies: [
                 "SynthMetrics", "SynthTensor", "SynthValues", "CSynthZlib",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
-            swiftSettings: swiftSettings),
+            swiftSettings: numericSettings),
         .target(
             name: "SynthModels", dependencies: ["SynthTensor", "SynthRetrieval", "SynthValues"],
-            swiftSettings: swiftSettings),
+            swiftSettings: numericSettings),
         .target(
             name: "SynthStore", dependencies: ["SynthValues", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),

@@ -112,6 +112,12 @@ let package = Package(
         .testTarget(name: "SynthLanguageTests", dependencies: ["SynthLanguage", "SynthCommands", "SynthTestSupport"]),
         .testTarget(name: "SynthNotebookTests", dependencies: ["SynthNotebook", "SynthTestSupport"]),
         .testTarget(name: "SynthCLITests", dependencies: ["SynthTestSupport"]),
+        .testTarget(
+            name: "SynthReliabilityTests",
+            dependencies: [
+                "SynthNotebook", "SynthLanguage", "SynthCommands", "SynthRetrieval", "SynthMetrics", "SynthModels",
+                "SynthStore", "SynthReport", "SynthValues", "SynthTestSupport",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import SynthTensor
+import SynthTestSupport
 import Testing
 
 @testable import SynthModels
@@ -288,5 +289,49 @@ struct LossesTests {
             }
             #expect(report.maxError < 1e-2, "\(weighting): \(report)")
         }
+    }
+}
+
+@Suite("Ranking-sentence targets and ListMLE match a NumPy port of the authors' code")
+struct RankingSentenceReferenceTests {
+    @Test("released-code correction rule and ListMLE value agree with NumPy")
+    func numpyParity() throws {
+        guard FileManager.default.isExecutableFile(atPath: TestPaths.python.path) else { return }
+        var generator = SeededGenerator(seed: 21)
+        let size = 6
+        // A teacher matrix that roughly decays with generation distance, with noise so orders disagree.
+        var teacher = Array(repeating: Array(repeating: Float(1), count: size), count: size)
+        for i in 0..<size { for j in (i + 1)..<size {
+            let value = 1 - 0.12 * Float(j - i) + 0.15 * (generator.nextUniform() - 0.5)
+            teacher[i][j] = value
+            teacher[j][i] = value
+        } }
+        let student = (0..<size).map { _ in (0..<size).map { _ in generator.nextUniform() * 4 - 2 } }
+        let request = try JSONSerialization.data(withJSONObject: [
+            "teacher": teacher.map { $0.map(Double.init) }, "student": student.map { $0.map(Double.init) }, "omega": 0.5,
+        ])
+        let process = Process()
+        process.executableURL = TestPaths.python
+        process.arguments = [TestPaths.root.appendingPathComponent("Tests/SynthModelsTests/Fixtures/ranking_sentence_reference.py").path]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(request)
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let reply = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let expected = try #require(reply["targets"] as? [[Double]])
+        let targets = ListMLELoss.generationOrderTargets(teacher: teacher, weight: 0.5, rule: .releasedCode)
+        for i in 0..<size { for j in 0..<size { #expect(abs(Double(targets[i][j]) - expected[i][j]) < 1e-5, "[\(i), \(j)]") } }
+        let tape = Tape(recording: false)
+        let loss = ListMLELoss.listMLE(
+            tape, scores: tape.constant(Tensor(shape: [size, size], values: student.flatMap { $0 })),
+            targets: targets.flatMap { $0 }, valid: Array(repeating: true, count: size * size))
+        #expect(abs(Double(loss.value.scalar) - (reply["loss"] as! Double)) < 1e-4)
+        // The paper rule differs from the released code only where a row i > 0 compares ranks with absolute j.
+        let paper = ListMLELoss.generationOrderTargets(teacher: teacher, weight: 0.5, rule: .paper)
+        #expect(paper[0] == targets[0])
     }
 }

@@ -1,0 +1,145 @@
+import Foundation
+import SynthTensor
+
+/// One training group for a cross-encoder: a query's candidate (query, passage) pairs with labels and/or teacher
+/// scores.
+///
+/// Pairs are already tokenized as `[CLS] query [SEP] passage [SEP]` (``WordPieceTokenizer/encodePair(_:_:maxLength:)``).
+/// For ``LocalizedContrastiveLoss`` the positive is candidate 0 (or the largest label); ``RankNetLoss`` and
+/// ``ListwiseKLLoss`` read ``teacherScores`` (higher = better); ``PointwiseBCELoss`` reads ``labels`` in [0, 1].
+package struct CrossEncoderGroup: Sendable, Equatable, Codable {
+    /// Token ids of each pair.
+    package var pairs: [[Int32]]
+    /// Segment ids of each pair (0 for the query part, 1 for the passage).
+    package var typeIds: [[Int32]]
+    /// Label of each candidate (negative = padding).
+    package var labels: [Float]
+    /// Teacher score of each candidate, when distilling.
+    package var teacherScores: [Float]?
+
+    /// Creates a group from tokenized pairs.
+    package init(pairs: [[Int32]], typeIds: [[Int32]], labels: [Float], teacherScores: [Float]? = nil) {
+        precondition(pairs.count == typeIds.count && pairs.count == labels.count, "CrossEncoderGroup: counts differ")
+        precondition(teacherScores.map { $0.count == pairs.count } ?? true, "CrossEncoderGroup: teacher scores count differs")
+        self.pairs = pairs
+        self.typeIds = typeIds
+        self.labels = labels
+        self.teacherScores = teacherScores
+    }
+
+    /// Tokenizes `query` with each passage.
+    package init(
+        query: String, passages: [String], labels: [Float], teacherScores: [Float]? = nil, tokenizer: WordPieceTokenizer,
+        maxLength: Int = 256
+    ) {
+        let encoded = passages.map { tokenizer.encodePair(query, $0, maxLength: maxLength) }
+        self.init(pairs: encoded.map(\.ids), typeIds: encoded.map(\.typeIds), labels: labels, teacherScores: teacherScores)
+    }
+}
+
+/// Trains a ``CrossEncoder`` on query groups with a score-based ``Loss`` (LCE by default; RankNet, BCE, listwise
+/// KL, Margin-MSE also work), reusing ``AdamW``, ``LearningRateSchedule``, gradient clipping and accumulation and
+/// the seeded shuffling of ``BiEncoderTrainer``.
+///
+/// Each micro-batch scores all its groups' pairs in one forward pass; logits become a `[groups, C]` matrix
+/// (groups with fewer candidates are padded with label −1, which every loss ignores).
+///
+/// ```swift
+/// let trainer = CrossEncoderTrainer(options: options, loss: LocalizedContrastiveLoss())
+/// let result = trainer.train(reranker, groups: groups) { event in print(event.loss) }
+/// ```
+package struct CrossEncoderTrainer: Sendable {
+    /// Hyper-parameters (Pezzuti et al. use lr 1e-5, clip 10 for LCE).
+    package var options: TrainingOptions
+    /// The objective, computed on ``LossInput/scores``.
+    package var loss: any Loss
+
+    /// Creates a trainer.
+    package init(options: TrainingOptions, loss: any Loss = LocalizedContrastiveLoss()) {
+        self.options = options
+        self.loss = loss
+    }
+
+    /// Trains `model` on `groups`; `progress` is called after each optimizer step.
+    package func train(
+        _ model: CrossEncoder, groups: [CrossEncoderGroup], progress: (TrainingEvent) -> Void = { _ in }
+    ) -> CrossEncoderTrainingResult {
+        var model = model
+        let batcher = BiEncoderTrainer(options: options)
+        let total = batcher.totalSteps(exampleCount: groups.count)
+        let schedule = LearningRateSchedule(
+            peak: options.learningRate, warmupSteps: options.warmupSteps ?? Int((Double(total) * 0.1).rounded(.up)),
+            totalSteps: total)
+        let perEpoch = max(1, batcher.stepsPerEpoch(exampleCount: groups.count))
+        let accumulation = max(1, options.accumulationSteps)
+        var optimizer = AdamW(weightDecay: options.weightDecay)
+        var losses: [Float] = []
+        for step in 0..<total {
+            let epoch = step / perEpoch, stepInEpoch = step % perEpoch
+            let batches = batcher.microBatches(exampleCount: groups.count, epoch: epoch)
+            let group = Array(batches[(stepInEpoch * accumulation)..<min(batches.count, (stepInEpoch + 1) * accumulation)])
+            var summed: [String: Tensor] = [:]
+            var stepLoss: Float = 0
+            for (offset, batch) in group.enumerated() {
+                let microIndex = UInt64(epoch * batches.count + stepInEpoch * accumulation + offset)
+                var dropoutGenerator = SeededGenerator(seed: options.seed ^ 0x5EED).derived(microIndex)
+                let tape = Tape(recording: true, training: true, seed: dropoutGenerator.next(), pool: model.model.pool)
+                let value = lossValue(tape, model: model, batch: batch.map { groups[$0] })
+                tape.backward(from: value, seed: Tensor(scalar: 1 / Float(group.count)))
+                stepLoss += value.value.scalar / Float(group.count)
+                for (name, gradient) in tape.parameterGradients() {
+                    summed[name] = summed[name].map { Elementwise.add($0, gradient, pool: nil) } ?? gradient
+                }
+            }
+            if let maxNorm = options.maxGradientNorm { clipGradientNorm(&summed, maxNorm: maxNorm) }
+            let rate = schedule.rate(atStep: step)
+            var parameters = model.model.parameters.merging(model.head) { first, _ in first }
+            model.model.parameters = [:]
+            optimizer.update(&parameters, gradients: summed, learningRate: rate)
+            model.head = parameters.filter { model.head[$0.key] != nil }
+            model.model.parameters = parameters.filter { model.head[$0.key] == nil }
+            losses.append(stepLoss)
+            progress(TrainingEvent(step: step + 1, totalSteps: total, loss: stepLoss, learningRate: rate))
+        }
+        return CrossEncoderTrainingResult(model: model, losses: losses, steps: total)
+    }
+
+    /// The loss of one micro-batch of groups on `tape`.
+    func lossValue(_ tape: Tape, model: CrossEncoder, batch: [CrossEncoderGroup]) -> Variable {
+        let width = batch.map(\.pairs.count).max() ?? 0
+        var sequences: [[Int32]] = [], typeIds: [[Int32]] = [], labels: [Float] = [], teacher: [Float] = []
+        for group in batch {
+            for column in 0..<width {
+                let real = column < group.pairs.count
+                let index = real ? column : 0
+                sequences.append(group.pairs[index])
+                typeIds.append(group.typeIds[index])
+                labels.append(real ? group.labels[column] : -1)
+                teacher.append(real ? group.teacherScores?[column] ?? 0 : 0)
+            }
+        }
+        let padded = TokenBatch(sequences: sequences, typeIds: typeIds, padId: Int32(model.model.config.padTokenId))
+        let logits = model.forward(
+            tape, BertInput(inputIds: padded.inputIds, attentionMask: padded.attentionMask, tokenTypeIds: padded.tokenTypeIds))
+        let labelCount = logits.shape[1]
+        let firstLogit = labelCount == 1
+            ? logits : LossOps.gather(tape, logits, flatIndices: (0..<sequences.count).map { $0 * labelCount }, shape: [sequences.count])
+        let scores = tape.reshape(firstLogit, [batch.count, width])
+        let hasTeacher = batch.contains { $0.teacherScores != nil }
+        return loss(
+            tape,
+            LossInput(
+                scores: scores, teacherScores: hasTeacher ? Tensor(shape: [batch.count, width], values: teacher) : nil,
+                labels: Tensor(shape: [batch.count, width], values: labels)))
+    }
+}
+
+/// The outcome of ``CrossEncoderTrainer/train(_:groups:progress:)``.
+package struct CrossEncoderTrainingResult: Sendable {
+    /// The trained re-ranker.
+    package var model: CrossEncoder
+    /// Loss of every optimizer step.
+    package var losses: [Float]
+    /// Optimizer steps completed.
+    package var steps: Int
+}

@@ -7,8 +7,11 @@ import Testing
 
 @Suite("Cross-encoder training and re-ranking on a toy task")
 struct CrossEncoderTrainerTests {
-    static let words = ["alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa", "theta", "zeta", "iota"]
-    static let tokenizer = try! WordPieceTokenizer(tokens: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "gold"] + words)
+    static let words = [
+        "alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa", "theta", "zeta", "iota",
+    ]
+    static let tokenizer = try! WordPieceTokenizer(
+        tokens: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "gold"] + words)
 
     /// Relevant passages contain "gold"; the positive sits at a varying position with label 1.
     static func groups(count: Int, seed: UInt64) -> [CrossEncoderGroup] {
@@ -20,7 +23,8 @@ struct CrossEncoderTrainerTests {
                 column == positive ? "\(word()) gold \(word())" : "\(word()) \(word()) \(word())"
             }
             return CrossEncoderGroup(
-                query: "\(word()) \(word())", passages: passages, labels: (0..<4).map { $0 == positive ? 1 : 0 },
+                query: "\(word()) \(word())", passages: passages,
+                labels: (0..<4).map { $0 == positive ? 1 : 0 },
                 teacherScores: (0..<4).map { $0 == positive ? 2 : 0 }, tokenizer: tokenizer, maxLength: 16)
         }
     }
@@ -38,7 +42,9 @@ struct CrossEncoderTrainerTests {
     static func accuracy(_ model: CrossEncoder, _ groups: [CrossEncoderGroup]) -> Double {
         let hits = groups.filter { group in
             let batch = TokenBatch(sequences: group.pairs, typeIds: group.typeIds, padId: 0)
-            let scores = model.score(inputIds: batch.inputIds, attentionMask: batch.attentionMask, tokenTypeIds: batch.tokenTypeIds)
+            let scores = model.score(
+                inputIds: batch.inputIds, attentionMask: batch.attentionMask,
+                tokenTypeIds: batch.tokenTypeIds)
             return scores.indices.max { scores[$0] < scores[$1] } == group.labels.firstIndex(of: 1)
         }
         return Double(hits.count) / Double(groups.count)
@@ -57,12 +63,15 @@ struct CrossEncoderTrainerTests {
 
     @Test("LCE training: loss falls and the held-out positive is ranked first")
     func learnsWithLCE() {
-        let train = Self.groups(count: 32, seed: 1), heldOut = Self.groups(count: 16, seed: 2)
+        let train = Self.groups(count: 32, seed: 1)
+        let heldOut = Self.groups(count: 16, seed: 2)
         let before = Self.accuracy(Self.model(), heldOut)
-        let result = CrossEncoderTrainer(options: Self.options(steps: 80)).train(Self.model(), groups: train)
+        let result = CrossEncoderTrainer(options: Self.options(steps: 80)).train(
+            Self.model(), groups: train)
         let after = Self.accuracy(result.model, heldOut)
         #expect(result.steps == 80 && result.losses.count == 80)
-        let early = result.losses.prefix(5).reduce(0, +) / 5, late = result.losses.suffix(5).reduce(0, +) / 5
+        let early = result.losses.prefix(5).reduce(0, +) / 5
+        let late = result.losses.suffix(5).reduce(0, +) / 5
         #expect(late < early * 0.5, "loss \(early) → \(late)")
         #expect(after >= 0.9 && before < 0.6, "accuracy \(before) → \(after)")
     }
@@ -72,7 +81,8 @@ struct CrossEncoderTrainerTests {
         let loss: any Loss = name == "ranknet" ? RankNetLoss() : PointwiseBCELoss()
         let result = CrossEncoderTrainer(options: Self.options(steps: 60), loss: loss)
             .train(Self.model(), groups: Self.groups(count: 32, seed: 1))
-        let early = result.losses.prefix(5).reduce(0, +) / 5, late = result.losses.suffix(5).reduce(0, +) / 5
+        let early = result.losses.prefix(5).reduce(0, +) / 5
+        let late = result.losses.suffix(5).reduce(0, +) / 5
         #expect(late < early * 0.7, "\(name): loss \(early) → \(late)")
     }
 
@@ -86,17 +96,29 @@ struct CrossEncoderTrainerTests {
         let model = Self.model()
         let tape = Tape(recording: false)
         let padded = trainer.lossValue(tape, model: model, batch: groups).value.scalar
-        let separate = (trainer.lossValue(tape, model: model, batch: [groups[0]]).value.scalar
-            + trainer.lossValue(tape, model: model, batch: [groups[1]]).value.scalar) / 2
+        let separate =
+            (trainer.lossValue(tape, model: model, batch: [groups[0]]).value.scalar
+                + trainer.lossValue(tape, model: model, batch: [groups[1]]).value.scalar) / 2
         #expect(abs(padded - separate) < 1e-5)
     }
 
     @Test("rerank re-scores the top-k of a run with the cross-encoder")
     func rerank() {
-        let model = CrossEncoderTrainer(options: Self.options(steps: 80)).train(Self.model(), groups: Self.groups(count: 32, seed: 1)).model
-        let documents = ["d1": "alpha beta gamma", "d2": "delta gold omega", "d3": "sigma kappa theta", "d4": "zeta gold iota"]
-        let first = Run(name: "bm25", rankings: ["q1": [.init(docID: "d1", score: 3), .init(docID: "d3", score: 2),
-                                                        .init(docID: "d2", score: 1), .init(docID: "d4", score: 0.5)]])
+        let model = CrossEncoderTrainer(options: Self.options(steps: 80)).train(
+            Self.model(), groups: Self.groups(count: 32, seed: 1)
+        ).model
+        let documents = [
+            "d1": "alpha beta gamma", "d2": "delta gold omega", "d3": "sigma kappa theta",
+            "d4": "zeta gold iota",
+        ]
+        let first = Run(
+            name: "bm25",
+            rankings: [
+                "q1": [
+                    .init(docID: "d1", score: 3), .init(docID: "d3", score: 2),
+                    .init(docID: "d2", score: 1), .init(docID: "d4", score: 0.5),
+                ]
+            ])
         let reranked = CrossEncoderReranker(model: model, tokenizer: Self.tokenizer, maxLength: 16)
             .rerank(first, queries: ["q1": "alpha omega"], documents: documents, depth: 3)
         #expect(reranked.name == "bm25+ce")

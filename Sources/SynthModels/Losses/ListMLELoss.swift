@@ -47,30 +47,45 @@ package struct ListMLELoss: Loss {
     package var needs: LossNeeds { [.scores, .teacherScores, .labels] }
 
     package func callAsFunction(_ tape: Tape, _ input: LossInput) -> Variable {
-        guard let teacher = input.teacherScores else { preconditionFailure("ListMLELoss needs teacher scores") }
+        guard let teacher = input.teacherScores else {
+            preconditionFailure("ListMLELoss needs teacher scores")
+        }
         if let scores = input.scores {
             return Self.listMLE(
                 tape, scores: scores, targets: teacher.scalars,
                 valid: LossOps.validCandidates(input.labels, count: scores.value.count))
         }
-        guard let list = input.queries else { preconditionFailure("ListMLELoss needs scores or sentence embeddings") }
+        guard let list = input.queries else {
+            preconditionFailure("ListMLELoss needs scores or sentence embeddings")
+        }
         let size = list.shape[0]
-        precondition(teacher.shape == [size, size], "ListMLELoss: teacher matrix \(teacher.shape), expected [\(size), \(size)]")
+        precondition(
+            teacher.shape == [size, size],
+            "ListMLELoss: teacher matrix \(teacher.shape), expected [\(size), \(size)]")
         let scores = tape.scale(LossOps.cosineSimilarity(tape, list, list), by: 1 / temperature)
         let rows = (0..<size).map { row in Array(teacher.scalars[(row * size)..<((row + 1) * size)]) }
         let targets = Self.generationOrderTargets(teacher: rows, weight: orderWeight, rule: rule)
         return Self.listMLE(
-            tape, scores: scores, targets: targets.flatMap { $0 }, valid: Array(repeating: true, count: size * size))
+            tape, scores: scores, targets: targets.flatMap { $0 },
+            valid: Array(repeating: true, count: size * size))
     }
 
     /// ListMLE of `[N, C]` `scores` against row-major `targets`, ignoring candidates with `valid` false.
-    package static func listMLE(_ tape: Tape, scores: Variable, targets: [Float], valid: [Bool]) -> Variable {
-        precondition(scores.shape.count == 2 && targets.count == scores.value.count, "ListMLE: targets do not match \(scores.shape)")
-        let rows = scores.shape[0], columns = scores.shape[1]
-        var suffixIndices: [Int] = [], keep: [Bool] = [], heads: [Int] = []
+    package static func listMLE(_ tape: Tape, scores: Variable, targets: [Float], valid: [Bool])
+        -> Variable
+    {
+        precondition(
+            scores.shape.count == 2 && targets.count == scores.value.count,
+            "ListMLE: targets do not match \(scores.shape)")
+        let rows = scores.shape[0]
+        let columns = scores.shape[1]
+        var suffixIndices: [Int] = []
+        var keep: [Bool] = []
+        var heads: [Int] = []
         for row in 0..<rows {
             let order = (0..<columns).filter { valid[row * columns + $0] }.sorted { a, b in
-                let ta = targets[row * columns + a], tb = targets[row * columns + b]
+                let ta = targets[row * columns + a]
+                let tb = targets[row * columns + b]
                 return ta != tb ? ta > tb : a < b
             }
             for k in order.indices.dropLast() {  // the last position contributes log e^{ŝ} − ŝ = 0
@@ -83,7 +98,8 @@ package struct ListMLELoss: Loss {
             }
         }
         guard !heads.isEmpty else { return tape.scale(tape.sum(scores), by: 0) }
-        let suffixes = LossOps.gather(tape, scores, flatIndices: suffixIndices, shape: [heads.count, columns])
+        let suffixes = LossOps.gather(
+            tape, scores, flatIndices: suffixIndices, shape: [heads.count, columns])
         let normalizers = tape.logSumExp(LossOps.masked(tape, suffixes, keep: keep))
         let picked = LossOps.gather(tape, scores, flatIndices: heads, shape: [heads.count])
         return tape.scale(tape.sum(tape.subtract(normalizers, picked)), by: 1 / Float(max(rows, 1)))
@@ -96,7 +112,9 @@ package struct ListMLELoss: Loss {
     /// sign −1 when the teacher ranks sentence j above its generation position (its value is lowered) and +1
     /// otherwise; B is made symmetric from its upper triangle (Bⱼᵢ = Bᵢⱼ for j > i). Where the orders agree,
     /// B = 0 and T = A. Follows `refine_similarity_matrix` / `transform_tensor` of the authors' code.
-    package static func generationOrderTargets(teacher: [[Float]], weight: Float, rule: CorrectionRule = .paper) -> [[Float]] {
+    package static func generationOrderTargets(
+        teacher: [[Float]], weight: Float, rule: CorrectionRule = .paper
+    ) -> [[Float]] {
         let size = teacher.count
         var b = Array(repeating: Array(repeating: Float(0), count: size), count: size)
         for i in 0..<size {

@@ -24,7 +24,8 @@ package struct ListwiseKLLoss: Loss {
 
     /// Creates the loss.
     package init(
-        teacherTemperature: Float = 1, studentTemperature: Float = 1, similarity: LossOps.Similarity = .cosine,
+        teacherTemperature: Float = 1, studentTemperature: Float = 1,
+        similarity: LossOps.Similarity = .cosine,
         scaleByTemperatureSquared: Bool = false
     ) {
         self.teacherTemperature = teacherTemperature
@@ -37,17 +38,24 @@ package struct ListwiseKLLoss: Loss {
     package var needs: LossNeeds { [.embeddings, .teacherScores, .labels] }
 
     package func callAsFunction(_ tape: Tape, _ input: LossInput) -> Variable {
-        guard let teacher = input.teacherScores else { preconditionFailure("ListwiseKLLoss needs teacher scores") }
+        guard let teacher = input.teacherScores else {
+            preconditionFailure("ListwiseKLLoss needs teacher scores")
+        }
         let scores = LossOps.candidateScores(tape, input, similarity: similarity)
-        precondition(teacher.shape == scores.shape, "ListwiseKLLoss: teacher \(teacher.shape) vs scores \(scores.shape)")
-        let rows = scores.shape[0], columns = scores.shape[1]
+        precondition(
+            teacher.shape == scores.shape,
+            "ListwiseKLLoss: teacher \(teacher.shape) vs scores \(scores.shape)")
+        let rows = scores.shape[0]
+        let columns = scores.shape[1]
         let valid = LossOps.validCandidates(input.labels, count: scores.value.count)
         let t = teacher.scalars
         var p = Array(repeating: Float(0), count: t.count)
         var entropyTerm: Double = 0  // Σ p log p, a constant
         for row in 0..<rows {
             let range = (row * columns)..<((row + 1) * columns)
-            let logits = range.filter { valid[$0] }.map { (index: $0, value: Double(t[$0] / teacherTemperature)) }
+            let logits = range.filter { valid[$0] }.map {
+                (index: $0, value: Double(t[$0] / teacherTemperature))
+            }
             guard let top = logits.map(\.value).max() else { continue }
             let total = logits.reduce(0.0) { $0 + Foundation.exp($1.value - top) }
             for item in logits {
@@ -56,9 +64,12 @@ package struct ListwiseKLLoss: Loss {
                 entropyTerm += Foundation.exp(logP) * logP
             }
         }
-        let logQ = tape.logSoftmax(LossOps.masked(tape, tape.scale(scores, by: 1 / studentTemperature), keep: valid))
+        let logQ = tape.logSoftmax(
+            LossOps.masked(tape, tape.scale(scores, by: 1 / studentTemperature), keep: valid))
         let cross = tape.sum(tape.multiply(tape.constant(Tensor(shape: scores.shape, values: p)), logQ))
-        let factor = (scaleByTemperatureSquared ? studentTemperature * studentTemperature : 1) / Float(max(rows, 1))
+        let factor =
+            (scaleByTemperatureSquared ? studentTemperature * studentTemperature : 1)
+            / Float(max(rows, 1))
         // L = factor · (Σ p log p − Σ p log q).
         return tape.affine(cross, factor: -factor, offset: factor * Float(entropyTerm))
     }

@@ -18,16 +18,24 @@ package struct LocalizedContrastiveLoss: Loss {
     package var needs: LossNeeds { [.scores, .labels] }
 
     package func callAsFunction(_ tape: Tape, _ input: LossInput) -> Variable {
-        guard let scores = input.scores else { preconditionFailure("LocalizedContrastiveLoss needs scores") }
-        let rows = scores.shape[0], columns = scores.shape[1]
+        guard let scores = input.scores else {
+            preconditionFailure("LocalizedContrastiveLoss needs scores")
+        }
+        let rows = scores.shape[0]
+        let columns = scores.shape[1]
         var targets = Array(repeating: 0, count: rows)
         if let labels = input.labels?.scalars {
             for row in 0..<rows {
-                let slice = labels[(row * columns)..<((row + 1) * columns)]
-                targets[row] = (slice.indices.max { slice[$0] < slice[$1] || (slice[$0] == slice[$1] && $0 > $1) } ?? row * columns) - row * columns
+                // First column with the largest label (ties keep the earliest, like argmax).
+                var best = 0
+                for column in 1..<max(columns, 1) where labels[row * columns + column] > labels[row * columns + best] {
+                    best = column
+                }
+                targets[row] = best
             }
         }
         let valid = LossOps.validCandidates(input.labels, count: scores.value.count)
-        return LossOps.crossEntropy(tape, logits: LossOps.masked(tape, scores, keep: valid), targets: targets)
+        return LossOps.crossEntropy(
+            tape, logits: LossOps.masked(tape, scores, keep: valid), targets: targets)
     }
 }

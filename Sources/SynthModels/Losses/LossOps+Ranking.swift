@@ -15,8 +15,12 @@ extension LossOps {
     /// Elements of `x` (any shape, read row-major) at `flatIndices`, as a tensor of `shape`.
     ///
     /// The backward pass scatter-adds, so an index may repeat.
-    package static func gather(_ tape: Tape, _ x: Variable, flatIndices: [Int], shape: [Int]) -> Variable {
-        precondition(shape.reduce(1, *) == flatIndices.count, "gather: \(flatIndices.count) indices for shape \(shape)")
+    package static func gather(_ tape: Tape, _ x: Variable, flatIndices: [Int], shape: [Int])
+        -> Variable
+    {
+        precondition(
+            shape.reduce(1, *) == flatIndices.count,
+            "gather: \(flatIndices.count) indices for shape \(shape)")
         let column = tape.reshape(x, [x.value.count, 1])
         let picked = tape.embedding(column, ids: flatIndices.map { Int32($0) })
         return tape.reshape(picked, shape)
@@ -26,7 +30,8 @@ extension LossOps {
     package static func masked(_ tape: Tape, _ x: Variable, keep: [Bool]) -> Variable {
         precondition(keep.count == x.value.count, "masked: \(keep.count) flags for shape \(x.shape)")
         guard keep.contains(false) else { return x }
-        return tape.add(x, tape.constant(Tensor(shape: x.shape, values: keep.map { $0 ? 0 : maskedLogit })))
+        return tape.add(
+            x, tape.constant(Tensor(shape: x.shape, values: keep.map { $0 ? 0 : maskedLogit })))
     }
 
     /// Which candidates of a `[N, C]` input are real (label not negative); all true without labels.
@@ -52,15 +57,19 @@ extension LossOps {
     /// Each query's scores against its own candidates `[positive, negative₁, …]`: `[N, 1 + negatives]`.
     ///
     /// Returns ``LossInput/scores`` when set (cross-encoders), otherwise scores the embeddings.
-    package static func candidateScores(_ tape: Tape, _ input: LossInput, similarity: Similarity) -> Variable {
+    package static func candidateScores(_ tape: Tape, _ input: LossInput, similarity: Similarity)
+        -> Variable
+    {
         if let scores = input.scores { return scores }
         guard let queries = input.queries, let positives = input.positives else {
-            preconditionFailure("expected candidate scores or query and positive embeddings, found neither")
+            preconditionFailure(
+                "expected candidate scores or query and positive embeddings, found neither")
         }
         let prepare: (Variable) -> Variable = { similarity == .cosine ? tape.l2Normalize($0) : $0 }
         let q = prepare(queries)
         let groups = ([positives] + input.negatives).map { rowDot(tape, q, prepare($0)) }
-        let rows = queries.shape[0], columns = groups.count
+        let rows = queries.shape[0]
+        let columns = groups.count
         if columns == 1 { return tape.reshape(groups[0], [rows, 1]) }
         // [columns·rows] group-major → [rows, columns].
         let stacked = tape.concatRows(groups)

@@ -22,13 +22,20 @@ package struct MarginMSELoss: Loss {
     package var needs: LossNeeds { [.embeddings, .teacherScores, .labels] }
 
     package func callAsFunction(_ tape: Tape, _ input: LossInput) -> Variable {
-        guard let teacher = input.teacherScores else { preconditionFailure("MarginMSELoss needs teacher scores") }
+        guard let teacher = input.teacherScores else {
+            preconditionFailure("MarginMSELoss needs teacher scores")
+        }
         let scores = LossOps.candidateScores(tape, input, similarity: similarity)
-        precondition(teacher.shape == scores.shape, "MarginMSELoss: teacher \(teacher.shape) vs scores \(scores.shape)")
-        let rows = scores.shape[0], columns = scores.shape[1]
+        precondition(
+            teacher.shape == scores.shape,
+            "MarginMSELoss: teacher \(teacher.shape) vs scores \(scores.shape)")
+        let rows = scores.shape[0]
+        let columns = scores.shape[1]
         let valid = LossOps.validCandidates(input.labels, count: scores.value.count)
         let t = teacher.scalars
-        var positives: [Int] = [], negatives: [Int] = [], margins: [Float] = []
+        var positives: [Int] = []
+        var negatives: [Int] = []
+        var margins: [Float] = []
         for row in 0..<rows where valid[row * columns] {
             for column in 1..<max(columns, 1) where valid[row * columns + column] {
                 positives.append(row * columns)

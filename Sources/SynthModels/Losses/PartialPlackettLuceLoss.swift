@@ -34,8 +34,12 @@ package struct PartialPlackettLuceLoss: Loss {
     package var needs: LossNeeds { .embeddings }
 
     package func callAsFunction(_ tape: Tape, _ input: LossInput) -> Variable {
-        guard let queries = input.queries, let preferred = input.positives, let other = input.negatives.first else {
-            preconditionFailure("PartialPlackettLuceLoss needs queries, preferred (positives) and less-preferred (negatives[0]) embeddings")
+        guard let queries = input.queries, let preferred = input.positives,
+            let other = input.negatives.first
+        else {
+            preconditionFailure(
+                "PartialPlackettLuceLoss needs queries, preferred (positives) and less-preferred (negatives[0]) embeddings"
+            )
         }
         let batch = queries.shape[0]
         let logits = tape.scale(
@@ -45,7 +49,8 @@ package struct PartialPlackettLuceLoss: Loss {
         // Second factor: drop each row's own preferred passage (column i) and target its less-preferred one.
         let keep = (0..<batch).flatMap { row in (0..<(2 * batch)).map { $0 != row } }
         let second = LossOps.crossEntropy(
-            tape, logits: LossOps.masked(tape, logits, keep: keep), targets: (0..<batch).map { batch + $0 })
+            tape, logits: LossOps.masked(tape, logits, keep: keep),
+            targets: (0..<batch).map { batch + $0 })
         return tape.add(first, tape.scale(second, by: regularizerWeight))
     }
 }

@@ -22,7 +22,9 @@ package struct PointwiseBCELoss: Loss {
         guard let scores = input.scores, let labels = input.labels else {
             preconditionFailure("PointwiseBCELoss needs scores and labels")
         }
-        precondition(labels.shape == scores.shape, "PointwiseBCELoss: labels \(labels.shape) vs scores \(scores.shape)")
+        precondition(
+            labels.shape == scores.shape,
+            "PointwiseBCELoss: labels \(labels.shape) vs scores \(scores.shape)")
         let y = labels.scalars
         let valid = y.filter { $0 >= 0 }.count
         guard valid > 0 else { return tape.scale(tape.sum(scores), by: 0) }

@@ -32,17 +32,23 @@ package struct RankNetLoss: Loss {
     package var needs: LossNeeds { [.scores, .teacherScores, .labels] }
 
     package func callAsFunction(_ tape: Tape, _ input: LossInput) -> Variable {
-        guard let scores = input.scores, let target = (input.teacherScores ?? input.labels)?.scalars else {
+        guard let scores = input.scores, let target = (input.teacherScores ?? input.labels)?.scalars
+        else {
             preconditionFailure("RankNetLoss needs scores and teacher scores or labels")
         }
-        let rows = scores.shape[0], columns = scores.shape[1]
+        let rows = scores.shape[0]
+        let columns = scores.shape[1]
         let valid = LossOps.validCandidates(input.labels, count: scores.value.count)
         let s = scores.value.scalars
-        var better: [Int] = [], worse: [Int] = [], weights: [Float] = []
+        var better: [Int] = []
+        var worse: [Int] = []
+        var weights: [Float] = []
         for row in 0..<rows {
             let base = row * columns
             var rank = Array(repeating: 0, count: columns)
-            for (position, column) in (0..<columns).sorted(by: { s[base + $0] != s[base + $1] ? s[base + $0] > s[base + $1] : $0 < $1 }).enumerated() {
+            for (position, column) in (0..<columns).sorted(by: {
+                s[base + $0] != s[base + $1] ? s[base + $0] > s[base + $1] : $0 < $1
+            }).enumerated() {
                 rank[column] = position + 1
             }
             for i in 0..<columns where valid[base + i] {
@@ -60,7 +66,9 @@ package struct RankNetLoss: Loss {
             LossOps.gather(tape, scores, flatIndices: worse, shape: [count]))
         // log(1 + e^{−d}) = −log σ(d).
         let terms = tape.logSigmoid(difference)
-        let weighted = weighting == .none ? terms : tape.multiply(terms, tape.constant(Tensor(shape: [count], values: weights)))
+        let weighted =
+            weighting == .none
+            ? terms : tape.multiply(terms, tape.constant(Tensor(shape: [count], values: weights)))
         return tape.scale(tape.sum(weighted), by: -1 / Float(count))
     }
 }

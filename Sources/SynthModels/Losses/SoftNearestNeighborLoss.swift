@@ -52,7 +52,9 @@ package struct SoftNearestNeighborLoss: Loss {
             preconditionFailure("SoftNearestNeighborLoss needs query and positive embeddings")
         }
         let groups = [positives] + input.negatives
-        let batch = queries.shape[0], groupCount = groups.count, columns = batch * groupCount
+        let batch = queries.shape[0]
+        let groupCount = groups.count
+        let columns = batch * groupCount
         // role[j][g]: 1 positive of query j, 0 negative, < 0 padding.
         let roles: [[Float]] = (0..<batch).map { row in
             (0..<groupCount).map { group in
@@ -63,23 +65,30 @@ package struct SoftNearestNeighborLoss: Loss {
         let candidates = groupCount == 1 ? positives : tape.concatRows(groups)
         var logits = tape.scale(LossOps.cosineSimilarity(tape, queries, candidates), by: scale)  // [B, G·B]
         // Column g·B + j is group g of query j; padding is masked out of every row.
-        let columnValid = (0..<groupCount).flatMap { group in (0..<batch).map { roles[$0][group] >= 0 } }
+        let columnValid = (0..<groupCount).flatMap { group in (0..<batch).map { roles[$0][group] >= 0 }
+        }
         logits = LossOps.masked(tape, logits, keep: (0..<batch).flatMap { _ in columnValid })
         if variant == .releasedCode {
             return LossOps.crossEntropy(tape, logits: logits, targets: Array(0..<batch))
         }
         let all = tape.logSumExp(logits)  // [B]
         let positiveCounts = roles.map { $0.filter { $0 > 0 }.count }
-        precondition(positiveCounts.allSatisfy { $0 > 0 }, "SoftNearestNeighborLoss: a query has no positive")
+        precondition(
+            positiveCounts.allSatisfy { $0 > 0 }, "SoftNearestNeighborLoss: a query has no positive")
         let width = positiveCounts.max()!
-        var indices: [Int] = [], keep: [Bool] = []
+        var indices: [Int] = []
+        var keep: [Bool] = []
         for row in 0..<batch {
-            let own = (0..<groupCount).filter { roles[row][$0] > 0 }.map { row * columns + $0 * batch + row }
+            let own = (0..<groupCount).filter { roles[row][$0] > 0 }.map {
+                row * columns + $0 * batch + row
+            }
             indices += own + Array(repeating: own[0], count: width - own.count)
             keep += own.map { _ in true } + Array(repeating: false, count: width - own.count)
         }
         let positive = tape.logSumExp(
-            LossOps.masked(tape, LossOps.gather(tape, logits, flatIndices: indices, shape: [batch, width]), keep: keep))
+            LossOps.masked(
+                tape, LossOps.gather(tape, logits, flatIndices: indices, shape: [batch, width]), keep: keep)
+        )
         return tape.scale(tape.sum(tape.subtract(all, positive)), by: 1 / Float(batch))
     }
 }

@@ -22,7 +22,9 @@ package struct CrossEncoderReranker: Sendable {
     package var batchSize: Int
 
     /// Creates a re-ranker.
-    package init(model: CrossEncoder, tokenizer: WordPieceTokenizer, maxLength: Int = 256, batchSize: Int = 32) {
+    package init(
+        model: CrossEncoder, tokenizer: WordPieceTokenizer, maxLength: Int = 256, batchSize: Int = 32
+    ) {
         self.model = model
         self.tokenizer = tokenizer
         self.maxLength = maxLength
@@ -36,7 +38,8 @@ package struct CrossEncoderReranker: Sendable {
     ///   - documents: document text by id (e.g. title + " " + text).
     ///   - progress: called with (queries done, total queries).
     package func rerank(
-        _ run: Run, queries: [String: String], documents: [String: String], depth: Int = 100, name: String? = nil,
+        _ run: Run, queries: [String: String], documents: [String: String], depth: Int = 100,
+        name: String? = nil,
         progress: (Int, Int) -> Void = { _, _ in }
     ) -> Run {
         var result = Run(name: name ?? run.name + "+ce")
@@ -46,9 +49,15 @@ package struct CrossEncoderReranker: Sendable {
             let candidates = run.ranked(qid).prefix(depth).filter { documents[$0.docID] != nil }
             var entries: [Run.Entry] = []
             for start in stride(from: 0, to: candidates.count, by: max(1, batchSize)) {
-                let slice = Array(candidates[(candidates.startIndex + start)..<min(candidates.endIndex, candidates.startIndex + start + batchSize)])
-                let batch = tokenizer.batch(pairs: slice.map { (query, documents[$0.docID]!) }, maxLength: maxLength)
-                let scores = model.score(inputIds: batch.inputIds, attentionMask: batch.attentionMask, tokenTypeIds: batch.tokenTypeIds)
+                let slice = Array(
+                    candidates[
+                        (candidates.startIndex + start)..<min(
+                            candidates.endIndex, candidates.startIndex + start + batchSize)])
+                let batch = tokenizer.batch(
+                    pairs: slice.map { (query, documents[$0.docID]!) }, maxLength: maxLength)
+                let scores = model.score(
+                    inputIds: batch.inputIds, attentionMask: batch.attentionMask,
+                    tokenTypeIds: batch.tokenTypeIds)
                 entries += zip(slice, scores).map { Run.Entry(docID: $0.0.docID, score: Double($0.1)) }
             }
             result[qid] = entries

@@ -19,8 +19,12 @@ package struct CrossEncoderGroup: Sendable, Equatable, Codable {
 
     /// Creates a group from tokenized pairs.
     package init(pairs: [[Int32]], typeIds: [[Int32]], labels: [Float], teacherScores: [Float]? = nil) {
-        precondition(pairs.count == typeIds.count && pairs.count == labels.count, "CrossEncoderGroup: counts differ")
-        precondition(teacherScores.map { $0.count == pairs.count } ?? true, "CrossEncoderGroup: teacher scores count differs")
+        precondition(
+            pairs.count == typeIds.count && pairs.count == labels.count,
+            "CrossEncoderGroup: counts differ")
+        precondition(
+            teacherScores.map { $0.count == pairs.count } ?? true,
+            "CrossEncoderGroup: teacher scores count differs")
         self.pairs = pairs
         self.typeIds = typeIds
         self.labels = labels
@@ -29,11 +33,14 @@ package struct CrossEncoderGroup: Sendable, Equatable, Codable {
 
     /// Tokenizes `query` with each passage.
     package init(
-        query: String, passages: [String], labels: [Float], teacherScores: [Float]? = nil, tokenizer: WordPieceTokenizer,
+        query: String, passages: [String], labels: [Float], teacherScores: [Float]? = nil,
+        tokenizer: WordPieceTokenizer,
         maxLength: Int = 256
     ) {
         let encoded = passages.map { tokenizer.encodePair(query, $0, maxLength: maxLength) }
-        self.init(pairs: encoded.map(\.ids), typeIds: encoded.map(\.typeIds), labels: labels, teacherScores: teacherScores)
+        self.init(
+            pairs: encoded.map(\.ids), typeIds: encoded.map(\.typeIds), labels: labels,
+            teacherScores: teacherScores)
     }
 }
 
@@ -68,22 +75,27 @@ package struct CrossEncoderTrainer: Sendable {
         let batcher = BiEncoderTrainer(options: options)
         let total = batcher.totalSteps(exampleCount: groups.count)
         let schedule = LearningRateSchedule(
-            peak: options.learningRate, warmupSteps: options.warmupSteps ?? Int((Double(total) * 0.1).rounded(.up)),
+            peak: options.learningRate,
+            warmupSteps: options.warmupSteps ?? Int((Double(total) * 0.1).rounded(.up)),
             totalSteps: total)
         let perEpoch = max(1, batcher.stepsPerEpoch(exampleCount: groups.count))
         let accumulation = max(1, options.accumulationSteps)
         var optimizer = AdamW(weightDecay: options.weightDecay)
         var losses: [Float] = []
         for step in 0..<total {
-            let epoch = step / perEpoch, stepInEpoch = step % perEpoch
+            let epoch = step / perEpoch
+            let stepInEpoch = step % perEpoch
             let batches = batcher.microBatches(exampleCount: groups.count, epoch: epoch)
-            let group = Array(batches[(stepInEpoch * accumulation)..<min(batches.count, (stepInEpoch + 1) * accumulation)])
+            let group = Array(
+                batches[(stepInEpoch * accumulation)..<min(batches.count, (stepInEpoch + 1) * accumulation)]
+            )
             var summed: [String: Tensor] = [:]
             var stepLoss: Float = 0
             for (offset, batch) in group.enumerated() {
                 let microIndex = UInt64(epoch * batches.count + stepInEpoch * accumulation + offset)
                 var dropoutGenerator = SeededGenerator(seed: options.seed ^ 0x5EED).derived(microIndex)
-                let tape = Tape(recording: true, training: true, seed: dropoutGenerator.next(), pool: model.model.pool)
+                let tape = Tape(
+                    recording: true, training: true, seed: dropoutGenerator.next(), pool: model.model.pool)
                 let value = lossValue(tape, model: model, batch: batch.map { groups[$0] })
                 tape.backward(from: value, seed: Tensor(scalar: 1 / Float(group.count)))
                 stepLoss += value.value.scalar / Float(group.count)
@@ -107,7 +119,10 @@ package struct CrossEncoderTrainer: Sendable {
     /// The loss of one micro-batch of groups on `tape`.
     func lossValue(_ tape: Tape, model: CrossEncoder, batch: [CrossEncoderGroup]) -> Variable {
         let width = batch.map(\.pairs.count).max() ?? 0
-        var sequences: [[Int32]] = [], typeIds: [[Int32]] = [], labels: [Float] = [], teacher: [Float] = []
+        var sequences: [[Int32]] = []
+        var typeIds: [[Int32]] = []
+        var labels: [Float] = []
+        var teacher: [Float] = []
         for group in batch {
             for column in 0..<width {
                 let real = column < group.pairs.count
@@ -118,18 +133,27 @@ package struct CrossEncoderTrainer: Sendable {
                 teacher.append(real ? group.teacherScores?[column] ?? 0 : 0)
             }
         }
-        let padded = TokenBatch(sequences: sequences, typeIds: typeIds, padId: Int32(model.model.config.padTokenId))
+        let padded = TokenBatch(
+            sequences: sequences, typeIds: typeIds, padId: Int32(model.model.config.padTokenId))
         let logits = model.forward(
-            tape, BertInput(inputIds: padded.inputIds, attentionMask: padded.attentionMask, tokenTypeIds: padded.tokenTypeIds))
+            tape,
+            BertInput(
+                inputIds: padded.inputIds, attentionMask: padded.attentionMask,
+                tokenTypeIds: padded.tokenTypeIds))
         let labelCount = logits.shape[1]
-        let firstLogit = labelCount == 1
-            ? logits : LossOps.gather(tape, logits, flatIndices: (0..<sequences.count).map { $0 * labelCount }, shape: [sequences.count])
+        let firstLogit =
+            labelCount == 1
+            ? logits
+            : LossOps.gather(
+                tape, logits, flatIndices: (0..<sequences.count).map { $0 * labelCount },
+                shape: [sequences.count])
         let scores = tape.reshape(firstLogit, [batch.count, width])
         let hasTeacher = batch.contains { $0.teacherScores != nil }
         return loss(
             tape,
             LossInput(
-                scores: scores, teacherScores: hasTeacher ? Tensor(shape: [batch.count, width], values: teacher) : nil,
+                scores: scores,
+                teacherScores: hasTeacher ? Tensor(shape: [batch.count, width], values: teacher) : nil,
                 labels: Tensor(shape: [batch.count, width], values: labels)))
     }
 }

@@ -31,6 +31,7 @@ def main():
     parser.add_argument("--split", default="test")
     parser.add_argument("--run", help="write a TREC run of the split's queries here")
     parser.add_argument("--texts-out", help="write the corpus texts as JSON lines here")
+    parser.add_argument("--docs", type=int, help="encode only the first DOCS corpus texts (speed runs)")
     args = parser.parse_args()
 
     import numpy as np
@@ -46,6 +47,8 @@ def main():
         for line in f:
             doc = json.loads(line)
             corpus.append((doc["_id"], (doc.get("title", "") + " " + doc["text"]).strip()))
+    if args.docs:
+        corpus = corpus[: args.docs]
     texts = [t for _, t in corpus]
     if args.texts_out:
         with open(args.texts_out, "w", encoding="utf-8") as f:

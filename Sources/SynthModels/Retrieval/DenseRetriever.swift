@@ -81,7 +81,8 @@ package struct DenseRetriever: Sendable {
 
     /// Builds over the dataset's corpus and searches the queries judged in `split`.
     ///
-    /// - Throws: ``DatasetError`` for an unknown split, or the errors of ``build(encoder:documents:batchSize:maxLength:cache:progress:)``.
+    /// - Throws: ``DatasetError`` for an unknown split, or the errors of
+    ///   ``build(encoder:documents:batchSize:maxLength:cache:progress:)``.
     package static func search(
         dataset: BEIRDataset, split: String, encoder: SentenceEncoder, topK: Int, batchSize: Int = 32,
         cache: DenseEmbeddingCache? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil

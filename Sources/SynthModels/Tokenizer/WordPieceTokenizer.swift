@@ -126,7 +126,9 @@ package struct WordPieceTokenizer: Sendable {
     ///
     /// When both texts must be cut, each keeps half of the room (the second gets the odd token);
     /// otherwise only the longer one is cut.
-    package func encodePair(_ first: String, _ second: String, maxLength: Int = 512) -> (ids: [Int32], typeIds: [Int32]) {
+    package func encodePair(
+        _ first: String, _ second: String, maxLength: Int = 512
+    ) -> (ids: [Int32], typeIds: [Int32]) {
         var a = tokenIds(first)
         var b = tokenIds(second)
         let room = max(0, maxLength - 3)

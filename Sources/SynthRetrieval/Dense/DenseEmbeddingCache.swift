@@ -10,7 +10,8 @@ import SynthValues
 ///
 /// ```swift
 /// let cache = DenseEmbeddingCache(folder: state.appendingPathComponent("dense"))
-/// let key = DenseEmbeddingCache.Key(model: modelHash, corpus: DenseEmbeddingCache.corpusHash(ids, texts, maxLength: 256))
+/// let corpus = DenseEmbeddingCache.corpusHash(ids: ids, texts: texts, settings: "maxLength 256")
+/// let key = DenseEmbeddingCache.Key(model: modelHash, corpus: corpus)
 /// let matrix = try cache.load(key) ?? compute()
 /// ```
 package struct DenseEmbeddingCache: Sendable {

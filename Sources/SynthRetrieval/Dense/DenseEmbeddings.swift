@@ -44,7 +44,9 @@ package struct DenseEmbeddings: Sendable, Equatable {
     /// The matrix in the binary format above.
     package func encoded() -> Data {
         var data = Data(Self.magic)
-        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
+        func append<T: FixedWidthInteger>(_ value: T) {
+            withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) }
+        }
         append(UInt32(1))
         append(UInt64(count))
         append(UInt64(dimension))
@@ -65,7 +67,8 @@ package struct DenseEmbeddings: Sendable, Equatable {
     package static func load(from url: URL) throws -> DenseEmbeddings {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw Diagnostic(.error, "cannot read embeddings: no such file or unreadable", at: SourceLocation(file: url.path))
+            throw Diagnostic(
+                .error, "cannot read embeddings: no such file or unreadable", at: SourceLocation(file: url.path))
         }
         return try decode(data, source: url.path)
     }

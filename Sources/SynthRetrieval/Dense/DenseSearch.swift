@@ -14,8 +14,11 @@ import SynthTensor
 package enum DenseSearch {
     /// The `k` best documents of each query, best first.
     ///
-    /// - Complexity: O(queries × documents × dimension) for the product, O(documents × log k) per query for selection.
-    package static func topK(queries: DenseEmbeddings, documents: DenseEmbeddings, k: Int) -> [[(index: Int, score: Float)]] {
+    /// - Complexity: O(queries × documents × dimension) for the product, O(documents × log k) per query
+    ///   for selection.
+    package static func topK(
+        queries: DenseEmbeddings, documents: DenseEmbeddings, k: Int
+    ) -> [[(index: Int, score: Float)]] {
         precondition(queries.dimension == documents.dimension || queries.count == 0 || documents.count == 0,
                      "query width \(queries.dimension) differs from document width \(documents.dimension)")
         guard queries.count > 0 else { return [] }
@@ -31,7 +34,8 @@ package enum DenseSearch {
                     scores.withUnsafeMutableBufferPointer { c in
                         Gemm.multiply(transposeB: true, m: rows, n: documents.count, k: queries.dimension,
                                       a: q.baseAddress! + start * queries.dimension, lda: queries.dimension,
-                                      b: d.baseAddress!, ldb: documents.dimension, c: c.baseAddress!, ldc: documents.count)
+                                      b: d.baseAddress!, ldb: documents.dimension, c: c.baseAddress!,
+                                      ldc: documents.count)
                     }
                 }
             }

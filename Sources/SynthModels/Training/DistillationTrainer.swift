@@ -1,0 +1,118 @@
+import Foundation
+import SynthTensor
+
+/// One bi-encoder training example with candidates, teacher scores and per-candidate labels, for losses that
+/// need more than (query, positive, negatives): ``MarginMSELoss``, ``ListwiseKLLoss``, and
+/// ``SoftNearestNeighborLoss`` with verifier-demoted positives.
+package struct DistillationExample: Sendable, Equatable, Codable {
+    /// Query token ids.
+    package var query: [Int32]
+    /// Candidate token ids; candidate 0 is the positive (``LossInput`` convention).
+    package var candidates: [[Int32]]
+    /// Teacher score of each candidate (e.g. cross-encoder logits), if any.
+    package var teacherScores: [Float]?
+    /// Label of each candidate (for SNN: 1 positive, 0 negative; negative = padding), if any.
+    package var labels: [Float]?
+
+    /// Creates an example; every example of a run must have the same number of candidates.
+    package init(query: [Int32], candidates: [[Int32]], teacherScores: [Float]? = nil, labels: [Float]? = nil) {
+        precondition(!candidates.isEmpty, "DistillationExample needs at least one candidate")
+        precondition(teacherScores.map { $0.count == candidates.count } ?? true, "teacher scores count differs")
+        precondition(labels.map { $0.count == candidates.count } ?? true, "labels count differs")
+        self.query = query
+        self.candidates = candidates
+        self.teacherScores = teacherScores
+        self.labels = labels
+    }
+}
+
+/// Trains a ``BiEncoder`` on ``DistillationExample``s with any embedding-based ``Loss``, filling
+/// ``LossInput/teacherScores`` and ``LossInput/labels`` (which ``BiEncoderTrainer`` does not), with the same
+/// optimizer, schedule, clipping, accumulation and seeded shuffling.
+///
+/// ```swift
+/// let result = DistillationTrainer(options: options, loss: MarginMSELoss()).train(encoder, examples: examples)
+/// ```
+package struct DistillationTrainer: Sendable {
+    /// Hyper-parameters.
+    package var options: TrainingOptions
+    /// The objective.
+    package var loss: any Loss
+
+    /// Creates a trainer.
+    package init(options: TrainingOptions, loss: any Loss) {
+        self.options = options
+        self.loss = loss
+    }
+
+    /// Trains `encoder`; writes a sentence-transformers checkpoint to `checkpointFolder` at the end when given.
+    ///
+    /// - Throws: ``ModelError`` when the checkpoint cannot be written.
+    package func train(
+        _ encoder: BiEncoder, examples: [DistillationExample], checkpointFolder: URL? = nil,
+        baseModelFolder: URL? = nil, progress: (TrainingEvent) -> Void = { _ in }
+    ) throws -> TrainingResult {
+        var encoder = encoder
+        let batcher = BiEncoderTrainer(options: options)
+        let total = batcher.totalSteps(exampleCount: examples.count)
+        let schedule = LearningRateSchedule(
+            peak: options.learningRate, warmupSteps: options.warmupSteps ?? Int((Double(total) * 0.1).rounded(.up)),
+            totalSteps: total)
+        let perEpoch = max(1, batcher.stepsPerEpoch(exampleCount: examples.count))
+        let accumulation = max(1, options.accumulationSteps)
+        var optimizer = AdamW(weightDecay: options.weightDecay)
+        var losses: [Float] = []
+        for step in 0..<total {
+            let epoch = step / perEpoch
+            let stepInEpoch = step % perEpoch
+            let batches = batcher.microBatches(exampleCount: examples.count, epoch: epoch)
+            let group = Array(
+                batches[(stepInEpoch * accumulation)..<min(batches.count, (stepInEpoch + 1) * accumulation)])
+            var summed: [String: Tensor] = [:]
+            var stepLoss: Float = 0
+            for (offset, batch) in group.enumerated() {
+                let microIndex = UInt64(epoch * batches.count + stepInEpoch * accumulation + offset)
+                var dropoutGenerator = SeededGenerator(seed: options.seed ^ 0x5EED).derived(microIndex)
+                let tape = Tape(
+                    recording: true, training: true, seed: dropoutGenerator.next(), pool: encoder.model.pool)
+                let value = lossValue(tape, encoder: encoder, batch: batch.map { examples[$0] })
+                tape.backward(from: value, seed: Tensor(scalar: 1 / Float(group.count)))
+                stepLoss += value.value.scalar / Float(group.count)
+                for (name, gradient) in tape.parameterGradients() {
+                    summed[name] = summed[name].map { Elementwise.add($0, gradient, pool: nil) } ?? gradient
+                }
+            }
+            if let maxNorm = options.maxGradientNorm { clipGradientNorm(&summed, maxNorm: maxNorm) }
+            let rate = schedule.rate(atStep: step)
+            optimizer.update(&encoder.model.parameters, gradients: summed, learningRate: rate)
+            losses.append(stepLoss)
+            progress(TrainingEvent(step: step + 1, totalSteps: total, loss: stepLoss, learningRate: rate))
+        }
+        if let checkpointFolder {
+            try Checkpoint.save(
+                encoder, to: checkpointFolder.appendingPathComponent("checkpoint-\(total)"),
+                baseModelFolder: baseModelFolder,
+                state: TrainingState(step: total, losses: losses, optimizer: optimizer, options: options))
+        }
+        return TrainingResult(encoder: encoder, losses: losses, steps: total)
+    }
+
+    /// The loss of one micro-batch on `tape`.
+    func lossValue(_ tape: Tape, encoder: BiEncoder, batch: [DistillationExample]) -> Variable {
+        let pad = Int32(encoder.model.config.padTokenId)
+        func embed(_ sequences: [[Int32]]) -> Variable {
+            let padded = TokenBatch(sequences: sequences, padId: pad)
+            return encoder.forward(tape, BertInput(inputIds: padded.inputIds, attentionMask: padded.attentionMask))
+        }
+        let width = batch.map(\.candidates.count).min() ?? 1
+        let columns = (0..<width).map { column in embed(batch.map { $0.candidates[column] }) }
+        func matrix(_ rows: [[Float]?]) -> Tensor? {
+            guard rows.allSatisfy({ $0 != nil }) else { return nil }
+            return Tensor(shape: [batch.count, width], values: rows.flatMap { Array($0!.prefix(width)) })
+        }
+        let input = LossInput(
+            queries: embed(batch.map(\.query)), positives: columns[0], negatives: Array(columns.dropFirst()),
+            teacherScores: matrix(batch.map(\.teacherScores)), labels: matrix(batch.map(\.labels)))
+        return loss(tape, input)
+    }
+}

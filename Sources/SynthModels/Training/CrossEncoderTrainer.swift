@@ -72,48 +72,21 @@ package struct CrossEncoderTrainer: Sendable {
         _ model: CrossEncoder, groups: [CrossEncoderGroup], progress: (TrainingEvent) -> Void = { _ in }
     ) -> CrossEncoderTrainingResult {
         var model = model
-        let batcher = BiEncoderTrainer(options: options)
-        let total = batcher.totalSteps(exampleCount: groups.count)
-        let schedule = LearningRateSchedule(
-            peak: options.learningRate,
-            warmupSteps: options.warmupSteps ?? Int((Double(total) * 0.1).rounded(.up)),
-            totalSteps: total)
-        let perEpoch = max(1, batcher.stepsPerEpoch(exampleCount: groups.count))
-        let accumulation = max(1, options.accumulationSteps)
-        var optimizer = AdamW(weightDecay: options.weightDecay)
-        var losses: [Float] = []
-        for step in 0..<total {
-            let epoch = step / perEpoch
-            let stepInEpoch = step % perEpoch
-            let batches = batcher.microBatches(exampleCount: groups.count, epoch: epoch)
-            let group = Array(
-                batches[(stepInEpoch * accumulation)..<min(batches.count, (stepInEpoch + 1) * accumulation)]
-            )
-            var summed: [String: Tensor] = [:]
-            var stepLoss: Float = 0
-            for (offset, batch) in group.enumerated() {
-                let microIndex = UInt64(epoch * batches.count + stepInEpoch * accumulation + offset)
-                var dropoutGenerator = SeededGenerator(seed: options.seed ^ 0x5EED).derived(microIndex)
-                let tape = Tape(
-                    recording: true, training: true, seed: dropoutGenerator.next(), pool: model.model.pool)
-                let value = lossValue(tape, model: model, batch: batch.map { groups[$0] })
-                tape.backward(from: value, seed: Tensor(scalar: 1 / Float(group.count)))
-                stepLoss += value.value.scalar / Float(group.count)
-                for (name, gradient) in tape.parameterGradients() {
-                    summed[name] = summed[name].map { Elementwise.add($0, gradient, pool: nil) } ?? gradient
-                }
-            }
-            if let maxNorm = options.maxGradientNorm { clipGradientNorm(&summed, maxNorm: maxNorm) }
-            let rate = schedule.rate(atStep: step)
-            var parameters = model.model.parameters.merging(model.head) { first, _ in first }
-            model.model.parameters = [:]
-            optimizer.update(&parameters, gradients: summed, learningRate: rate)
-            model.head = parameters.filter { model.head[$0.key] != nil }
-            model.model.parameters = parameters.filter { model.head[$0.key] == nil }
-            losses.append(stepLoss)
-            progress(TrainingEvent(step: step + 1, totalSteps: total, loss: stepLoss, learningRate: rate))
+        let headNames = Set(model.head.keys)
+        var parameters = model.model.parameters.merging(model.head) { first, _ in first }
+        model.model.parameters = [:]
+        let frozen = model
+        let (losses, _) = TrainingLoop(options: options).run(
+            exampleCount: groups.count, parameters: &parameters, pool: model.model.pool, progress: progress
+        ) { tape, batch, current in
+            var model = frozen
+            model.head = current.filter { headNames.contains($0.key) }
+            model.model.parameters = current.filter { !headNames.contains($0.key) }
+            return lossValue(tape, model: model, batch: batch.map { groups[$0] })
         }
-        return CrossEncoderTrainingResult(model: model, losses: losses, steps: total)
+        model.head = parameters.filter { headNames.contains($0.key) }
+        model.model.parameters = parameters.filter { !headNames.contains($0.key) }
+        return CrossEncoderTrainingResult(model: model, losses: losses, steps: losses.count)
     }
 
     /// The loss of one micro-batch of groups on `tape`.

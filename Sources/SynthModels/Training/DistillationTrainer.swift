@@ -53,41 +53,18 @@ package struct DistillationTrainer: Sendable {
         baseModelFolder: URL? = nil, progress: (TrainingEvent) -> Void = { _ in }
     ) throws -> TrainingResult {
         var encoder = encoder
-        let batcher = BiEncoderTrainer(options: options)
-        let total = batcher.totalSteps(exampleCount: examples.count)
-        let schedule = LearningRateSchedule(
-            peak: options.learningRate, warmupSteps: options.warmupSteps ?? Int((Double(total) * 0.1).rounded(.up)),
-            totalSteps: total)
-        let perEpoch = max(1, batcher.stepsPerEpoch(exampleCount: examples.count))
-        let accumulation = max(1, options.accumulationSteps)
-        var optimizer = AdamW(weightDecay: options.weightDecay)
-        var losses: [Float] = []
-        for step in 0..<total {
-            let epoch = step / perEpoch
-            let stepInEpoch = step % perEpoch
-            let batches = batcher.microBatches(exampleCount: examples.count, epoch: epoch)
-            let group = Array(
-                batches[(stepInEpoch * accumulation)..<min(batches.count, (stepInEpoch + 1) * accumulation)])
-            var summed: [String: Tensor] = [:]
-            var stepLoss: Float = 0
-            for (offset, batch) in group.enumerated() {
-                let microIndex = UInt64(epoch * batches.count + stepInEpoch * accumulation + offset)
-                var dropoutGenerator = SeededGenerator(seed: options.seed ^ 0x5EED).derived(microIndex)
-                let tape = Tape(
-                    recording: true, training: true, seed: dropoutGenerator.next(), pool: encoder.model.pool)
-                let value = lossValue(tape, encoder: encoder, batch: batch.map { examples[$0] })
-                tape.backward(from: value, seed: Tensor(scalar: 1 / Float(group.count)))
-                stepLoss += value.value.scalar / Float(group.count)
-                for (name, gradient) in tape.parameterGradients() {
-                    summed[name] = summed[name].map { Elementwise.add($0, gradient, pool: nil) } ?? gradient
-                }
-            }
-            if let maxNorm = options.maxGradientNorm { clipGradientNorm(&summed, maxNorm: maxNorm) }
-            let rate = schedule.rate(atStep: step)
-            optimizer.update(&encoder.model.parameters, gradients: summed, learningRate: rate)
-            losses.append(stepLoss)
-            progress(TrainingEvent(step: step + 1, totalSteps: total, loss: stepLoss, learningRate: rate))
+        var parameters = encoder.model.parameters
+        encoder.model.parameters = [:]
+        let frozen = encoder
+        let (losses, optimizer) = TrainingLoop(options: options).run(
+            exampleCount: examples.count, parameters: &parameters, pool: encoder.model.pool, progress: progress
+        ) { tape, batch, current in
+            var encoder = frozen
+            encoder.model.parameters = current
+            return lossValue(tape, encoder: encoder, batch: batch.map { examples[$0] })
         }
+        encoder.model.parameters = parameters
+        let total = losses.count
         if let checkpointFolder {
             try Checkpoint.save(
                 encoder, to: checkpointFolder.appendingPathComponent("checkpoint-\(total)"),

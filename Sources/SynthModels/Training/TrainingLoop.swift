@@ -1,0 +1,69 @@
+import Foundation
+import SynthTensor
+
+/// The optimizer loop shared by ``CrossEncoderTrainer``, ``DistillationTrainer`` and ``SentenceListTrainer``:
+/// seeded shuffling and micro-batches as ``BiEncoderTrainer``, gradient accumulation, global-norm clipping,
+/// AdamW with linear warm-up and decay.
+struct TrainingLoop {
+    var options: TrainingOptions
+
+    /// Runs every optimizer step, updating `parameters` in place.
+    ///
+    /// - Parameters:
+    ///   - exampleCount: number of training items (shuffled per epoch).
+    ///   - lossOf: the scalar loss of one micro-batch (item indices) on a training tape, given the current
+    ///     parameters.
+    /// - Returns: the loss of every step and the optimizer (for checkpoints).
+    func run(
+        exampleCount: Int, parameters: inout [String: Tensor], pool: BufferPool, progress: (TrainingEvent) -> Void,
+        lossOf: (Tape, [Int], [String: Tensor]) -> Variable
+    ) -> (losses: [Float], optimizer: AdamW) {
+        let accumulation = max(1, options.accumulationSteps)
+        let perEpoch = max(
+            1, (microBatches(exampleCount: exampleCount, epoch: 0).count + accumulation - 1) / accumulation)
+        let planned = perEpoch * options.epochs
+        let total = min(planned, options.maxSteps ?? planned)
+        let schedule = LearningRateSchedule(
+            peak: options.learningRate, warmupSteps: options.warmupSteps ?? Int((Double(total) * 0.1).rounded(.up)),
+            totalSteps: total)
+        var optimizer = AdamW(weightDecay: options.weightDecay)
+        var losses: [Float] = []
+        for step in 0..<total {
+            let epoch = step / perEpoch
+            let stepInEpoch = step % perEpoch
+            let batches = microBatches(exampleCount: exampleCount, epoch: epoch)
+            let group = Array(
+                batches[(stepInEpoch * accumulation)..<min(batches.count, (stepInEpoch + 1) * accumulation)])
+            var summed: [String: Tensor] = [:]
+            var stepLoss: Float = 0
+            for (offset, batch) in group.enumerated() {
+                let microIndex = UInt64(epoch * batches.count + stepInEpoch * accumulation + offset)
+                var dropoutGenerator = SeededGenerator(seed: options.seed ^ 0x5EED).derived(microIndex)
+                let tape = Tape(recording: true, training: true, seed: dropoutGenerator.next(), pool: pool)
+                let value = lossOf(tape, batch, parameters)
+                tape.backward(from: value, seed: Tensor(scalar: 1 / Float(group.count)))
+                stepLoss += value.value.scalar / Float(group.count)
+                for (name, gradient) in tape.parameterGradients() {
+                    summed[name] = summed[name].map { Elementwise.add($0, gradient, pool: nil) } ?? gradient
+                }
+            }
+            if let maxNorm = options.maxGradientNorm { clipGradientNorm(&summed, maxNorm: maxNorm) }
+            let rate = schedule.rate(atStep: step)
+            optimizer.update(&parameters, gradients: summed, learningRate: rate)
+            losses.append(stepLoss)
+            progress(TrainingEvent(step: step + 1, totalSteps: total, loss: stepLoss, learningRate: rate))
+        }
+        return (losses, optimizer)
+    }
+
+    /// Micro-batches of one epoch: ``BiEncoderTrainer``'s seeded shuffle, which drops a trailing one-item batch
+    /// (no in-batch negatives) unless every batch has one item by design (`batchSize` 1).
+    func microBatches(exampleCount: Int, epoch: Int) -> [[Int]] {
+        var batches = BiEncoderTrainer(options: options).microBatches(exampleCount: exampleCount, epoch: epoch)
+        if options.batchSize <= 1 {
+            let seen = Set(batches.flatMap { $0 })
+            batches += (0..<exampleCount).filter { !seen.contains($0) }.map { [$0] }
+        }
+        return batches
+    }
+}

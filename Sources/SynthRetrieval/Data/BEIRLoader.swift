@@ -22,6 +22,10 @@ package enum BEIRLoader {
         let corpusFile = try findFile(in: folder, named: "corpus.jsonl")
         let queriesFile = try findFile(in: folder, named: "queries.jsonl")
         let corpus = try readCorpus(corpusFile)
+        guard !corpus.isEmpty else {
+            throw DatasetError.malformedJSON(
+                SourceLocation(file: corpusFile.relativePath, line: 1), detail: "an empty corpus", sourceLine: "")
+        }
         let queries = try readQueries(queriesFile)
         let qrelsFolder = folder.appendingPathComponent("qrels")
         let available = availableSplits(qrelsFolder)

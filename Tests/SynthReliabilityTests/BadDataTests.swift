@@ -9,8 +9,8 @@ import Testing
         ```synth
         data = load "data" split="test"
         index = bm25 data
-        run = search index data top_k=10
-        res = evaluate run data measures=["ndcg_cut.10"]
+        run = search index on=data top_k=10
+        res = evaluate run on=data measures=["ndcg_cut.10"]
         table res
         ```
         """
@@ -30,7 +30,8 @@ import Testing
         try project.write("data/corpus.jsonl", "")
         let result = try run(project)
         #expect(result.status == 1)
-        #expect(result.stderr.contains("corpus"), "\(result.stderr)")
+        #expect(result.stderr.contains("corpus.jsonl:1"), "\(result.stderr)")
+        #expect(result.stderr.contains("expected a JSON object, found an empty corpus"), "\(result.stderr)")
     }
 
     @Test func queriesWithoutQrelsAndQrelsForUnknownIDs() throws {

@@ -17,8 +17,8 @@ import Testing
         #| label: data
         data = load "data" split="test"
         index = bm25 data
-        run = search index data top_k=10
-        res = evaluate run data measures=["ndcg_cut.10", "recall.10"]
+        run = search index on=data top_k=10
+        res = evaluate run on=data measures=["ndcg_cut.10", "recall.10"]
         table res
         print "run number" params.n
         plot line y={train: [0.9, 0.6, 0.4]} title="loss"

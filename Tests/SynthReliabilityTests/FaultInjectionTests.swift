@@ -38,10 +38,10 @@ import Testing
         #expect(first.status == 0, "\(first.stderr)")
         var previous = try project.read("reports/nb.html")
         #expect(Self.isComplete(previous))
-        var rng = SeededGenerator(seed: 7)
-        for attempt in 1...6 {
+        // A run takes ~0.25 s in a debug build: kills every 20 ms sweep loading, indexing, rendering and writing.
+        for attempt in 1...15 {
             let process = try project.start(["run", "nb.md", "--quiet", "--no-cache", "--param", "n=\(attempt)"])
-            usleep(UInt32.random(in: 50_000...1_500_000, using: &rng))
+            usleep(UInt32(attempt) * 20_000)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             let html = try project.read("reports/nb.html")
@@ -51,6 +51,47 @@ import Testing
             #expect((try? JSONSerialization.jsonObject(with: json)) != nil, "torn JSON sidecar after kill \(attempt)")
             previous = html
         }
+    }
+
+    static let writerVariable = "SYNTHLAB_RELIABILITY_ATOMIC_WRITER"
+
+    /// In a child process (``writerVariable`` = path), rewrites the file forever with 8 MB of one repeated letter.
+    @Test func atomicWriterChild() throws {
+        guard let path = ProcessInfo.processInfo.environment[Self.writerVariable] else { return }
+        var letter: UInt8 = 65
+        while true {
+            try AtomicFile.write(Data(repeating: letter, count: 8 << 20), to: URL(fileURLWithPath: path))
+            letter = letter == 90 ? 65 : letter + 1
+        }
+    }
+
+    @Test func sigkillDuringAtomicWriteLeavesOldOrNewFile() throws {
+        let folder = try TestPaths.temporaryFolder()
+        let file = folder.appendingPathComponent("report.html")
+        try AtomicFile.write(Data(repeating: 64, count: 8 << 20), to: file)
+        var rng = SeededGenerator(seed: 3)
+        var letters: Set<UInt8> = []
+        for attempt in 0..<8 {
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+            child.arguments = ["--testing-library", "swift-testing", "--filter", "atomicWriterChild"]
+            var environment = ProcessInfo.processInfo.environment
+            environment[Self.writerVariable] = file.path
+            child.environment = environment
+            child.standardOutput = FileHandle.nullDevice
+            child.standardError = FileHandle.nullDevice
+            try child.run()
+            usleep(UInt32.random(in: 100_000...600_000, using: &rng))
+            kill(child.processIdentifier, SIGKILL)
+            child.waitUntilExit()
+            let data = try Data(contentsOf: file)
+            #expect(data.count == 8 << 20, "torn file (\(data.count) bytes) after kill \(attempt)")
+            if let first = data.first {
+                #expect(!data.contains { $0 != first }, "mixed content after kill \(attempt)")
+                letters.insert(first)
+            }
+        }
+        #expect(letters.count > 1, "the child never replaced the file: the kills did not land during writes")
     }
 
     @Test func atomicWriteUnderAFileNamesTheFolder() throws {

@@ -1,0 +1,62 @@
+import Foundation
+import SynthModels
+import SynthTestSupport
+import Testing
+
+/// SIGKILL while the trainer saves a checkpoint: the folder holds a loadable checkpoint, old or new.
+@Suite(.serialized) struct CheckpointKillTests {
+    static let writerVariable = "SYNTHLAB_RELIABILITY_CHECKPOINT_WRITER"
+
+    static func encoder(seed: UInt64) -> BiEncoder {
+        var config = BertConfig.tiny(vocabSize: 64)
+        config.hiddenSize = 32
+        config.numAttentionHeads = 2
+        config.intermediateSize = 64
+        config.numHiddenLayers = 2
+        return BiEncoder(model: BertModel(config: config, seed: seed))
+    }
+
+    /// In a child process (``writerVariable`` = folder), saves two different encoders in turn, forever.
+    @Test func checkpointWriterChild() throws {
+        guard let path = ProcessInfo.processInfo.environment[Self.writerVariable] else { return }
+        let encoders = [Self.encoder(seed: 1), Self.encoder(seed: 2)]
+        var turn = 0
+        while true {
+            try Checkpoint.save(encoders[turn % 2], to: URL(fileURLWithPath: path), baseModelFolder: nil)
+            turn += 1
+        }
+    }
+
+    @Test func sigkillDuringCheckpointSaveLeavesOldOrNew() throws {
+        let folder = try TestPaths.temporaryFolder()
+        let target = folder.appendingPathComponent("checkpoint")
+        let ids: [[Int32]] = [[1, 5, 9, 2]]
+        let mask: [[Int32]] = [[1, 1, 1, 1]]
+        let expected = [1, 2].map { Self.encoder(seed: UInt64($0)).embed(inputIds: ids, attentionMask: mask) }
+        try Checkpoint.save(Self.encoder(seed: 1), to: target, baseModelFolder: nil)
+        var rng = SeededGenerator(seed: 5)
+        var seen: Set<Int> = []
+        for attempt in 0..<8 {
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+            child.arguments = ["--testing-library", "swift-testing", "--filter", "checkpointWriterChild"]
+            var environment = ProcessInfo.processInfo.environment
+            environment[Self.writerVariable] = target.path
+            child.environment = environment
+            child.standardOutput = FileHandle.nullDevice
+            child.standardError = FileHandle.nullDevice
+            try child.run()
+            usleep(UInt32.random(in: 150_000...700_000, using: &rng))
+            kill(child.processIdentifier, SIGKILL)
+            child.waitUntilExit()
+            let loaded = try Checkpoint.load(folder: target)
+            let embedding = loaded.encoder.embed(inputIds: ids, attentionMask: mask)
+            #expect(expected.contains(embedding), "checkpoint after kill \(attempt) is neither old nor new")
+            if let index = expected.firstIndex(of: embedding) { seen.insert(index) }
+        }
+        #expect(seen.count == 2, "the child never replaced the checkpoint: the kills did not land during saves")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".") }
+        // Temporary folders of killed saves stay behind (hidden, beside the checkpoint); they never replace it.
+        _ = leftovers
+    }
+}

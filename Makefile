@@ -3,7 +3,7 @@
 #   make test   set up (first time only), then run the whole test suite
 .PHONY: demo test setup build bench
 
-DEMO ?= notebooks/bm25-scifact.md
+DEMO ?= notebooks/quickstart.md
 
 demo:
 	scripts/setup

@@ -8,6 +8,10 @@ package struct Parser {
     private var tokens: [Token]
     private var position = 0
     private var functionDepth = 0
+    /// Open lists, records and parentheses around the current expression (bounded: deep input must not overflow the stack).
+    private var nesting = 0
+    /// The deepest nesting accepted.
+    static let maxNesting = 100
 
     package init(tokens: [Token]) { self.tokens = tokens }
 
@@ -170,6 +174,11 @@ package struct Parser {
     }
 
     private mutating func expression() throws(ParseError) -> Expression {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maxNesting else {
+            throw .expected("at most \(Self.maxNesting) nested lists, records or parentheses", found: "more", peek.span)
+        }
         var value = try primary()
         while peek.isSymbol(".") {
             take()

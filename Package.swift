@@ -4,6 +4,7 @@
 //
 //   synthlab (CLI) → SynthNotebook → SynthLanguage → SynthCommands → core modules → SynthValues
 //   core: SynthSynthesis → SynthLLM → SynthStore;  SynthModels → SynthTensor;  SynthRetrieval → SynthMetrics
+//         SynthSynthesis → SynthDecoder (GGUF decoder LMs run in the core, soft prompts) → SynthTensor
 //   SynthReport renders a finished RunRecord and depends on SynthValues only.
 import PackageDescription
 
@@ -53,13 +54,16 @@ let package = Package(
             name: "SynthModels", dependencies: ["SynthTensor", "SynthRetrieval", "SynthValues"],
             swiftSettings: numericSettings),
         .target(
+            name: "SynthDecoder", dependencies: ["SynthTensor", "SynthValues"], swiftSettings: numericSettings),
+        .target(
             name: "SynthStore", dependencies: ["SynthValues", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
         .target(name: "SynthLLM", dependencies: ["SynthStore", "SynthValues"], swiftSettings: swiftSettings),
         .target(
             name: "SynthSynthesis",
             dependencies: [
-                "SynthLLM", "SynthRetrieval", "SynthModels", "SynthValues", .product(name: "Yams", package: "Yams"),
+                "SynthLLM", "SynthRetrieval", "SynthModels", "SynthDecoder", "SynthValues",
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings),
         .target(name: "SynthReport", dependencies: ["SynthValues"], swiftSettings: swiftSettings),
@@ -68,8 +72,8 @@ let package = Package(
         .target(
             name: "SynthCommands",
             dependencies: [
-                "SynthValues", "SynthMetrics", "SynthRetrieval", "SynthTensor", "SynthModels", "SynthStore",
-                "SynthLLM", "SynthSynthesis", "SynthReport",
+                "SynthValues", "SynthMetrics", "SynthRetrieval", "SynthTensor", "SynthModels", "SynthDecoder",
+                "SynthStore", "SynthLLM", "SynthSynthesis", "SynthReport",
             ],
             swiftSettings: swiftSettings),
         .target(
@@ -105,6 +109,7 @@ let package = Package(
         .testTarget(name: "SynthRetrievalTests", dependencies: ["SynthRetrieval", "SynthTestSupport"]),
         .testTarget(name: "SynthTensorTests", dependencies: ["SynthTensor", "SynthTestSupport"]),
         .testTarget(name: "SynthModelsTests", dependencies: ["SynthModels", "SynthTestSupport"]),
+        .testTarget(name: "SynthDecoderTests", dependencies: ["SynthDecoder", "SynthTestSupport"]),
         .testTarget(name: "SynthStoreTests", dependencies: ["SynthStore", "SynthTestSupport"]),
         .testTarget(name: "SynthLLMTests", dependencies: ["SynthLLM", "SynthTestSupport"]),
         .testTarget(name: "SynthSynthesisTests", dependencies: ["SynthSynthesis", "SynthTestSupport"]),

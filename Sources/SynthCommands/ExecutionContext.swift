@@ -20,11 +20,14 @@ package struct ExecutionContext: Sendable {
     package var allowUnsafe: Bool
     /// Receives progress of long commands (count/total/label); the CLI renders it.
     package var progress: @Sendable (ProgressEvent) -> Void
+    /// The run's name (the notebook's file name without extension, `repl` in the REPL); it namespaces
+    /// trained models so that two notebooks in one folder never overwrite each other's checkpoints.
+    package var runName: String
 
     /// Creates a context; by default output goes to `project/reports` and state to `project/.synthlab`.
     package init(
         projectFolder: URL, outputFolder: URL? = nil, stateFolder: URL? = nil, params: [String: Value] = [:],
-        offline: Bool = false, allowUnsafe: Bool = false,
+        offline: Bool = false, allowUnsafe: Bool = false, runName: String = "repl",
         progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }
     ) {
         self.projectFolder = projectFolder.standardizedFileURL
@@ -34,6 +37,20 @@ package struct ExecutionContext: Sendable {
         self.offline = offline
         self.allowUnsafe = allowUnsafe
         self.progress = progress
+        self.runName = runName
+    }
+
+    /// The folder of a model trained under `name`: `.synthlab/models/<runName>/<name>`.
+    package func modelFolder(named name: String) -> URL {
+        stateFolder.appendingPathComponent("models").appendingPathComponent(runName).appendingPathComponent(name)
+    }
+
+    /// `url` relative to the project folder when it lies inside it (so outputs read the same on every
+    /// machine and clone), otherwise its full path.
+    package func displayPath(_ url: URL) -> String {
+        let path = url.standardizedFileURL.path
+        let root = projectFolder.path.hasSuffix("/") ? projectFolder.path : projectFolder.path + "/"
+        return path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path
     }
 }
 

@@ -51,7 +51,9 @@ package struct NotebookRunner: Sendable {
         let events = self.events
         let context = ExecutionContext(
             projectFolder: projectFolder, outputFolder: settings.outputFolder, params: params.languageValues,
-            offline: settings.offline, allowUnsafe: settings.allowUnsafe, progress: { events(.progress($0)) })
+            offline: settings.offline, allowUnsafe: settings.allowUnsafe,
+            runName: URL(fileURLWithPath: notebook.path).deletingPathExtension().lastPathComponent,
+            progress: { events(.progress($0)) })
         return Interpreter(context: context, importPaths: [projectFolder] + settings.importPaths)
     }
 

@@ -104,7 +104,7 @@ import Testing
             return
         }
         #expect(object.losses.count == 2 && object.losses.allSatisfy { $0.isFinite && $0 > 0 })
-        #expect(object.encoder.folder.path.hasSuffix(".synthlab/models/tuned/checkpoint-2"))
+        #expect(object.encoder.folder.path.hasSuffix(".synthlab/models/repl/tuned/checkpoint-2"))
         #expect(result.outputs.contains { if case .plot = $0 { true } else { false } })
     }
 

@@ -14,7 +14,7 @@ package enum TrainCommand: VerbCommand {
             judged queries of a dataset split with their first relevant document. The loss is \
             multiple-negatives ranking (in-batch negatives plus the examples' hard negatives); AdamW with linear \
             warm-up (10% of the steps unless `warmup`) and decay, gradient clipping at 1, seeded shuffling and \
-            dropout. The model is saved under `.synthlab/models/<name>` in sentence-transformers layout and \
+            dropout. The model is saved under `.synthlab/models/<notebook>/<name>` in sentence-transformers layout and \
             loaded back, so `dense`, `encode` and `similarity` use it; its `losses` field is the loss per step \
             (`plot line y=model.losses`). Training runs to completion once started.
             """,
@@ -62,7 +62,7 @@ package enum TrainCommand: VerbCommand {
         guard !name.contains("/"), !name.hasPrefix(".") else {
             throw call.error("expected a plain folder name for the model, found \"\(name)\"")
         }
-        let folder = context.stateFolder.appendingPathComponent("models/\(name)")
+        let folder = context.modelFolder(named: name)
         let trainer = BiEncoderTrainer(options: options)
         let sink = context.progress
         try Task.checkCancellation()
@@ -82,7 +82,7 @@ package enum TrainCommand: VerbCommand {
             series: [Series(name: name, x: losses.indices.map { Double($0 + 1) }, y: losses)])
         let line =
             "train \(name): \(triples.count) examples, \(result.steps) steps, loss "
-            + "\(formatFixed(losses.first ?? 0, digits: 4)) → \(formatFixed(losses.last ?? 0, digits: 4)); saved to \(saved.path)"
+            + "\(formatFixed(losses.first ?? 0, digits: 4)) → \(formatFixed(losses.last ?? 0, digits: 4)); saved to \(context.displayPath(saved))"
         return VerbOutcome(
             value: .object(EncoderObject(trained, name: name, losses: losses)), outputs: [.text(line), .plot(plot)])
     }

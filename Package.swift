@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "SynthRetrievalTests", dependencies: ["SynthRetrieval", "SynthTestSupport"]),
         .testTarget(name: "SynthTensorTests", dependencies: ["SynthTensor", "SynthTestSupport"]),
         .testTarget(name: "SynthModelsTests", dependencies: ["SynthModels", "SynthTestSupport"]),
-        .testTarget(name: "SynthDecoderTests", dependencies: ["SynthDecoder", "SynthTestSupport"]),
+        .testTarget(name: "SynthDecoderTests", dependencies: ["SynthDecoder", "SynthLLM", "SynthTestSupport"]),
         .testTarget(name: "SynthStoreTests", dependencies: ["SynthStore", "SynthTestSupport"]),
         .testTarget(name: "SynthLLMTests", dependencies: ["SynthLLM", "SynthTestSupport"]),
         .testTarget(name: "SynthSynthesisTests", dependencies: ["SynthSynthesis", "SynthTestSupport"]),

@@ -15,15 +15,35 @@ package struct SentencePairs: Previewable, JSONExportable {
 
     package var typeName: String { "sentence_pairs" }
     package var summary: String { "sentence pairs \(name) (\(split)): \(pairs.count) pairs" }
-    package var fieldNames: [String] { ["name", "split", "count", "scores"] }
+    package var fieldNames: [String] { ["name", "split", "count", "scores", "sentences"] }
     package func field(_ name: String) -> Value? {
         switch name {
         case "name": .string(self.name)
         case "split": .string(split)
         case "count": .int(pairs.count)
         case "scores": .list(pairs.map { .double($0.score) })
+        case "sentences": .list(sampledSentences.map { .string($0) })
         default: nil
         }
+    }
+
+    /// The distinct first sentences of the pairs in a fixed pseudo-random order (by a 64-bit FNV-1a hash of the
+    /// text), so that any prefix is a sample spread over the file's genres rather than its first block
+    /// (STS-B lists image captions first). Used as anchors: `synthesize ranked from=pairs.sentences anchors=50`.
+    package var sampledSentences: [String] {
+        var seen: Set<String> = []
+        let distinct = pairs.map(\.first).filter { seen.insert($0).inserted }
+        return distinct.map { (Self.fnv1a($0), $0) }.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map(\.1)
+    }
+
+    /// 64-bit FNV-1a of the UTF-8 bytes: stable across runs and platforms (unlike `Hasher`).
+    static func fnv1a(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return hash
     }
 
     package func preview(limit: Int) -> String {

@@ -31,7 +31,7 @@ package enum LoadPairsCommand: VerbCommand {
         } else {
             name = call.string("name") ?? "stsb"
             guard let found = locate(name, context: context) else {
-                throw call.error("cannot find the \(name) pair file", notes: ["give path=\"…/\(name).tsv\""])
+                throw call.error("cannot find the \(name) pair file", notes: ["give path=\"…/\(name).tsv\" or set SYNTHLAB_DATA to a folder holding \(name)/\(name).tsv"])
             }
             url = found
         }
@@ -39,17 +39,23 @@ package enum LoadPairsCommand: VerbCommand {
         return VerbOutcome(value: .object(pairs), filesRead: PathPolicy.hashes(of: [url]))
     }
 
-    /// `$SYNTHLAB_DATA/<name>/<name>.tsv`, else `shared/data/<name>/<name>.tsv` beside a project above the
-    /// notebook folder or the executable.
+    /// `$SYNTHLAB_DATA/<name>/<name>.tsv` or `$SYNTHLAB_HOME/data/…`, else `shared/data/<name>/<name>.tsv` beside a
+    /// project above the notebook folder, the current folder or the executable.
+    ///
+    /// The current folder matters when the executable lives outside the project (a build folder given with
+    /// `--scratch-path`, an installed binary) and the notebook folder is not inside it (a temporary project).
     static func locate(_ name: String, context: ExecutionContext) -> URL? {
         var folders: [URL] = []
         let environment = ProcessInfo.processInfo.environment
-        if let data = environment["SYNTHLAB_DATA"] { folders.append(URL(fileURLWithPath: data)) }
-        if let home = environment["SYNTHLAB_HOME"] {
+        if let data = environment["SYNTHLAB_DATA"], !data.isEmpty { folders.append(URL(fileURLWithPath: data)) }
+        if let home = environment["SYNTHLAB_HOME"], !home.isEmpty {
             folders.append(URL(fileURLWithPath: home).appendingPathComponent("data"))
         }
-        for start in [context.projectFolder, Bundle.main.executableURL?.deletingLastPathComponent()].compactMap({ $0 })
-        {
+        let starts = [
+            context.projectFolder, URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+            Bundle.main.executableURL?.deletingLastPathComponent(),
+        ]
+        for start in starts.compactMap({ $0 }) {
             var url = start.standardizedFileURL
             while url.path != "/" {
                 if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {

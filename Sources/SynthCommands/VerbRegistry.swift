@@ -12,6 +12,7 @@ package enum VerbRegistry {
         EncodeCommand.self,
         DenseCommand.self,
         TrainCommand.self,
+        PostTrainCommand.self,
         EvaluateCommand.self,
         CompareCommand.self,
         SimilarityCommand.self,

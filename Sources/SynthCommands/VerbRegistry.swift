@@ -17,6 +17,7 @@ package enum VerbRegistry {
         RerankCommand.self,
         PostTrainCommand.self,
         EvaluateCommand.self,
+        EvaluateMAUVECommand.self,
         CompareCommand.self,
         SimilarityCommand.self,
         TableCommand.self,

@@ -19,8 +19,8 @@ enum MAUVEReference {
         try JSONSerialization.data(withJSONObject: ["cases": cases]).write(to: requestURL)
         let output = folder.appendingPathComponent("response.json")
         let errors = folder.appendingPathComponent("stderr.txt")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         let process = Process()
         process.executableURL = TestPaths.python
         process.arguments = [script.path, requestURL.path]

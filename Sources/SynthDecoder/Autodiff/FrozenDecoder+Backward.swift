@@ -143,3 +143,13 @@ extension FrozenDecoder {
         return dx
     }
 }
+
+extension FrozenDecoder {
+    /// Next-token logits `[rows, vocabulary]` of one sequence given its input embeddings (no cache; for checks).
+    package func logits(_ embeddings: FloatMatrix) -> FloatMatrix {
+        var x = embeddings
+        for layer in layers { x = blockForward(layer, x, batch: 1, sequence: embeddings.rows).output }
+        let (normed, _) = RMSNormOp.forward(x, weight: finalNorm, epsilon: shape.normEpsilon)
+        return FrozenLinear.forward(normed, outputHead)
+    }
+}

@@ -97,15 +97,23 @@ import Testing
     }
 
     @Test(arguments: [
-        ("m = evaluate mauve a=vecs b=[\"some text\"]",
-         "expected `a` and `b` both as texts or both as feature vectors, found feature vectors and texts"),
+        (
+            "m = evaluate mauve a=vecs b=[\"some text\"]",
+            "expected `a` and `b` both as texts or both as feature vectors, found feature vectors and texts"
+        ),
         ("m = evaluate mauve a=[\"\", \"\"] b=[\"x\"]", "expected at least one non-empty text in `a`, found none"),
-        ("m = evaluate mauve a=vecs b=vecs clusters=30",
-         "expected at least as many texts as clusters (30), found 12"),
-        ("m = evaluate mauve a=vecs b=[[1, 2], [3, 4]]",
-         "expected feature vectors of one length in `a` and `b`, found 3 and 2 numbers"),
-        ("m = evaluate mauve a=[[1, 2], [1]] b=vecs",
-         "expected 2 numbers in every vector of `a`, found 1 in item 2"),
+        (
+            "m = evaluate mauve a=vecs b=vecs clusters=30",
+            "expected at least as many texts as clusters (30), found 12"
+        ),
+        (
+            "m = evaluate mauve a=vecs b=[[1, 2], [3, 4]]",
+            "expected feature vectors of one length in `a` and `b`, found 3 and 2 numbers"
+        ),
+        (
+            "m = evaluate mauve a=[[1, 2], [1]] b=vecs",
+            "expected 2 numbers in every vector of `a`, found 1 in item 2"
+        ),
     ])
     func runtimeErrorsNameTheProblem(source: String, message: String) async throws {
         let interpreter = try makeInterpreter()
@@ -120,16 +128,24 @@ import Testing
     }
 
     @Test(arguments: [
-        ("m = evaluate mauve a=[\"x\"] b=[\"y\"] clusters=0",
-         "expected a positive number, found 0 in argument `clusters` of `evaluate mauve`"),
-        ("m = evaluate mauve a=[\"x\"] b=[\"y\"] explained_variance=1.5",
-         "expected a number between 0 and 1, found 1.5000 in argument `explained_variance` of `evaluate mauve`"),
-        ("m = evaluate mauve a=3 b=[\"y\"]",
-         "expected list of string, list of list of number, synthetic_set or dataset for argument `a` of "
-            + "`evaluate mauve`, found int"),
+        (
+            "m = evaluate mauve a=[\"x\"] b=[\"y\"] clusters=0",
+            "expected a positive number, found 0 in argument `clusters` of `evaluate mauve`"
+        ),
+        (
+            "m = evaluate mauve a=[\"x\"] b=[\"y\"] explained_variance=1.5",
+            "expected a number between 0 and 1, found 1.5000 in argument `explained_variance` of `evaluate mauve`"
+        ),
+        (
+            "m = evaluate mauve a=3 b=[\"y\"]",
+            "expected list of string, list of list of number, synthetic_set or dataset for argument `a` of "
+                + "`evaluate mauve`, found int"
+        ),
         ("m = evaluate mauve b=[\"y\"]", "missing required argument `a` for `evaluate mauve`"),
-        ("m = evaluate mauve a=[\"x\"] b=[\"y\"] encoder=bert",
-         "expected one of \"minilm\" or encoder for argument `encoder` of `evaluate mauve`, found string"),
+        (
+            "m = evaluate mauve a=[\"x\"] b=[\"y\"] encoder=bert",
+            "expected one of \"minilm\" or encoder for argument `encoder` of `evaluate mauve`, found string"
+        ),
     ])
     func checkErrorsBeforeRunning(source: String, message: String) async throws {
         let interpreter = try makeInterpreter()

@@ -1,6 +1,7 @@
 import Foundation
-@testable import SynthMetrics
 import SynthTestSupport
+
+@testable import SynthMetrics
 
 /// Runs `Fixtures/mauve_reference.py` (the PyPI `mauve-text` package, installed by `scripts/setup`) with
 /// setup's venv python and returns its answer for each case.

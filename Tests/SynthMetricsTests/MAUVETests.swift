@@ -35,7 +35,8 @@ struct MAUVETests {
             let y = try #require(answer["y"] as? [Double])
             #expect(curve.count == x.count)
             for (point, (ex, ey)) in zip(curve, zip(x, y)) {
-                #expect(abs(point.x - ex) <= 1e-12 && abs(point.y - ey) <= 1e-12, "case \(index): \(point) vs \(ex), \(ey)")
+                #expect(
+                    abs(point.x - ex) <= 1e-12 && abs(point.y - ey) <= 1e-12, "case \(index): \(point) vs \(ex), \(ey)")
             }
             let area = DivergenceFrontier.area(curve)
             let expected = try #require(answer["mauve"] as? Double)
@@ -91,7 +92,8 @@ struct MAUVETests {
         let rows = features.cloud(count: shape.rows, d: shape.columns, centre: centre).enumerated().map { i, row in
             row.enumerated().map { j, v in v * (1 + Double((i + j) % 5)) }
         }
-        let answer = try #require(MAUVEReference.run([["kind": "pca", "features": rows, "explained_variance": 0.9]]).first)
+        let answer = try #require(
+            MAUVEReference.run([["kind": "pca", "features": rows, "explained_variance": 0.9]]).first)
         var data: [Double] = []
         for row in rows {
             let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -152,7 +154,9 @@ struct MAUVETests {
     /// Clouds stretched along one direction (unit variance on axis 0, 0.05 elsewhere, offset 4 on axis 1 so
     /// L2 normalisation keeps the order), P shifted by `shift` along axis 0: the clustering is nearly
     /// unambiguous, so MAUVE is stable across k-means seeds and implementations.
-    static func stretchedClouds(shift: Double, seed: UInt64, count: Int = 500, d: Int = 8) -> (p: [[Double]], q: [[Double]]) {
+    static func stretchedClouds(shift: Double, seed: UInt64, count: Int = 500, d: Int = 8) -> (
+        p: [[Double]], q: [[Double]]
+    ) {
         var features = GaussianFeatures(seed: seed)
         func squash(_ rows: [[Double]]) -> [[Double]] {
             rows.map { row in row.enumerated().map { c, v in c == 0 ? v : v * 0.05 + (c == 1 ? 4 : 0) } }
@@ -170,7 +174,9 @@ struct MAUVETests {
     @Test func shiftedCloudsAgreeWithMauveTextWithinOneHundredth() throws {
         let seeds = Array(0..<8)
         let sets = Self.shifts.enumerated().map { Self.stretchedClouds(shift: $0.element, seed: 7 + UInt64($0.offset)) }
-        var cases: [[String: Any]] = sets.map { ["kind": "features", "p": $0.p, "q": $0.q, "clusters": 5, "seeds": [25]] }
+        var cases: [[String: Any]] = sets.map {
+            ["kind": "features", "p": $0.p, "q": $0.q, "clusters": 5, "seeds": [25]]
+        }
         cases += sets.map { ["kind": "features", "p": $0.p, "q": $0.q, "seeds": seeds] }
         let answers = try MAUVEReference.run(cases)
         for (index, sets) in sets.enumerated() {

@@ -122,10 +122,12 @@ import Testing
         #expect(plot.box.x + plot.box.width <= layout.width)
         #expect(plot.marks >= 5, "only \(plot.marks) drawn marks (axes, ticks, the curve)")
         #expect(plot.texts >= 4, "only \(plot.texts) laid-out labels (title, axis labels, ticks)")
-        #expect(plot.title == record.blocks.compactMap { block -> String? in
-            if case .cell(let cell) = block, case .plot(let p)? = cell.outputs.first { return p.title }
-            return nil
-        }.first)
+        #expect(
+            plot.title
+                == record.blocks.compactMap { block -> String? in
+                    if case .cell(let cell) = block, case .plot(let p)? = cell.outputs.first { return p.title }
+                    return nil
+                }.first)
         // The plot is below the table on the page, as in the record.
         #expect(plot.box.y > table.box.y + table.box.height)
 
@@ -148,7 +150,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let broken = HTMLReport.render(sampleRecord()).replacingOccurrences(
             of: "</head>",
-            with: "<style>figure.plot svg{visibility:hidden} figure.table table{position:relative;z-index:-9}</style></head>")
+            with:
+                "<style>figure.plot svg{visibility:hidden} "
+                + "figure.table table{position:relative;z-index:-9}</style></head>"
+        )
         let layout = try Self.layout(
             of: try Self.probeCopy(of: broken, in: folder), profile: folder.appendingPathComponent("profile"))
         #expect(layout.plots.allSatisfy { !$0.visible })

@@ -114,7 +114,8 @@ package enum EvaluateMAUVECommand: VerbCommand {
         if call.target != nil {
             outputs.append(
                 .text(
-                    "MAUVE \(formatFixed(result.mauve, digits: 4)) (MAUVE* \(formatFixed(result.mauveStar, digits: 4)), "
+                    "MAUVE \(formatFixed(result.mauve, digits: 4)) "
+                        + "(MAUVE* \(formatFixed(result.mauveStar, digits: 4)), "
                         + "frontier integral \(formatFixed(result.frontierIntegral, digits: 4))): \(p.count) vs "
                         + "\(q.count) texts, \(result.clusters) clusters, \(result.dimensions) PCA dimensions"))
         }

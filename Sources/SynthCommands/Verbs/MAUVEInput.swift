@@ -44,7 +44,9 @@ enum MAUVEInput {
         switch input {
         case .texts(let texts):
             let kept = texts.filter { !$0.isEmpty }
-            guard !kept.isEmpty else { throw call.error("expected at least one non-empty text in `\(name)`, found none") }
+            guard !kept.isEmpty else {
+                throw call.error("expected at least one non-empty text in `\(name)`, found none")
+            }
             return .texts(limit.map { Array(kept.prefix($0)) } ?? kept)
         case .vectors(let rows):
             return .vectors(limit.map { Array(rows.prefix($0)) } ?? rows)
@@ -63,7 +65,9 @@ enum MAUVEInput {
             }
             if let first = rows.first, first.count != row.count {
                 throw call.error(
-                    "expected \(first.count) numbers in every vector of `\(name)`, found \(row.count) in item \(index + 1)")
+                    "expected \(first.count) numbers in every vector of `\(name)`, "
+                        + "found \(row.count) in item \(index + 1)"
+                )
             }
             rows.append(row)
         }

@@ -33,8 +33,7 @@ package enum DivergenceFrontier {
     /// as `get_divergence_curve_for_multinomials`.
     ///
     /// - Parameter scale: the constant c (5 in the paper).
-    package static func curve(p: [Double], q: [Double], weights: [Double], scale: Double) -> [(x: Double, y: Double)]
-    {
+    package static func curve(p: [Double], q: [Double], weights: [Double], scale: Double) -> [(x: Double, y: Double)] {
         var points: [(x: Double, y: Double)] = [(1, 0)]  // exp(−c · (0, ∞))
         for w in weights.sorted() {
             let r = zip(p, q).map { w * $0 + (1 - w) * $1 }

@@ -31,7 +31,8 @@ package enum ReportStyle {
     figure{margin:1rem 0}
     figcaption{font-size:.9rem;color:var(--muted);margin:.25rem 0}
     figure.plot svg{width:100%;height:auto;max-width:720px;display:block}
-    .table-scroll{overflow-x:auto}
+    .table-scroll,table.plain{display:block;max-width:100%;overflow-x:auto}
+    figure.table{max-width:100%;min-width:0}
     table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:.925rem;margin:.25rem 0}
     table.metrics{border-top:2px solid var(--fg);border-bottom:2px solid var(--fg)}
     thead th{border-bottom:1px solid var(--fg);text-align:right;padding:.3rem .75rem;white-space:nowrap}

@@ -69,12 +69,24 @@ public struct Plot: Sendable, Codable, Equatable {
     public var xLabel: String
     public var yLabel: String
     public var series: [Series]
-    public init(kind: Kind, title: String, xLabel: String = "", yLabel: String = "", series: [Series]) {
+    /// Histograms: the number of equal-width bins (default 20).
+    public var bins: Int?
+    /// Histograms: the binned range (default: the smallest to the largest value).
+    public var range: [Double]?
+    /// Logarithmic axes: `x`, `y` or `xy` (`nil` for linear).
+    public var log: String?
+    public init(
+        kind: Kind, title: String, xLabel: String = "", yLabel: String = "", series: [Series], bins: Int? = nil,
+        range: [Double]? = nil, log: String? = nil
+    ) {
         self.kind = kind
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.series = series
+        self.bins = bins
+        self.range = range
+        self.log = log
     }
 }
 

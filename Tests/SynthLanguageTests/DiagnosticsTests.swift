@@ -56,7 +56,7 @@ func diagnostic(for source: String, setup: String? = nil, params: [String: Value
             name: "missing required argument", source: "p = plot line title=\"loss\"",
             expected: "1:5: missing required argument `y` for `plot`",
             note:
-                "usage: plot [kind] y=list of number, record or evaluation [x=none] [labels=none] [title=\"\"] [xlabel=\"\"] [ylabel=\"\"]"
+                "usage: plot [kind] y=list of number, record or evaluation [x=none] [labels=none] [title=\"\"] [xlabel=\"\"] [ylabel=\"\"] [bins=20] [range=none] [log=none]"
         ),
         MalformedCase(
             name: "unknown variable with suggestion", source: "data = [1]\nshow dta",

@@ -1,4 +1,6 @@
 import Foundation
+import SynthMetrics
+import SynthModels
 import SynthRetrieval
 import SynthSynthesis
 import SynthValues
@@ -12,10 +14,12 @@ package enum CritiqueCommand: VerbCommand {
         discussion: """
             For each accepted record, the teacher critiques the query against its passage and proposes a \
             revision; the revision replaces the query when the acceptance rule says so, given the reward of \
-            both: `judge` (the teacher's yes/no relevance probability) or `retrieval` (reciprocal rank of the \
-            positive passage in `index`). Rules: `metropolis` (accept with probability min(1, \
-            exp((r' − r)/temperature)), Distilled Self-Critique), `strict` (only improvements), `always`. \
-            Shows the acceptance rate and the mean reward before and after; returns a new `synthetic_set`.
+            both: `judge` (log of the teacher's yes/no relevance probability) or `retrieval` (reciprocal rank of the \
+            positive passage in the `top_k` of `index`, a BM25 or dense index). Rules: `metropolis` (accept with \
+            probability min(1, exp((r' − r)/temperature)), Distilled Self-Critique), `strict` (only \
+            improvements), `always`. Shows the acceptance rate and the mean reward before and after; returns a \
+            new `synthetic_set` whose `critique` field holds every chain: `rewards_before`, `rewards_after`, \
+            `rewards_proposed`, `acceptance_rate`, `acceptance_by_step`, `trace` and more.
             """,
         paper: "Gallego 2024, Distilled Self-Critique of LLMs with Synthetic Data (dSC)",
         positional: [ArgSpec("set", .object("synthetic_set"), doc: "the synthetic queries to improve")],
@@ -23,7 +27,10 @@ package enum CritiqueCommand: VerbCommand {
             ArgSpec("teacher", .object("teacher"), doc: "the LLM (from `llm`)"),
             ArgSpec(
                 "reward", .choice(["judge", "retrieval"]), default: .string("judge"), doc: "how a query is scored"),
-            ArgSpec("index", .object("bm25_index"), optional: true, doc: "the index for the `retrieval` reward"),
+            ArgSpec(
+                "index", .oneOf([.object("bm25_index"), .object("dense_index")]), optional: true,
+                doc: "the index for the `retrieval` reward"),
+            ArgSpec("top_k", .int, default: .int(10), doc: "the `retrieval` reward's depth (0 beyond it)"),
             ArgSpec(
                 "rule", .choice(["metropolis", "strict", "always"]), default: .string("metropolis"),
                 doc: "the acceptance rule"),
@@ -41,10 +48,20 @@ package enum CritiqueCommand: VerbCommand {
         var files: [URL] = []
         let reward: any SampleReward
         if call.string("reward") == "retrieval" {
-            guard let index = call.object("index", as: BM25Index.self) else {
+            let topK = call.int("top_k") ?? 10
+            guard topK > 0 else { throw call.error("expected top_k > 0, found \(topK)") }
+            if let index = call.object("index", as: BM25Index.self) {
+                reward = RetrievalReward(retriever: BM25Retriever(index: index), topK: topK)
+            } else if let dense = call.object("index", as: DenseIndexObject.self) {
+                let retriever = dense.retriever
+                reward = RetrievalReward(
+                    retriever: ClosureRetriever(name: dense.model) { text, k in
+                        let run = retriever.search([Query(id: "q", text: text)], topK: k)
+                        return run.ranked("q").map(\.docID)
+                    }, topK: topK)
+            } else {
                 throw call.error("expected `index=` for the retrieval reward", notes: ["e.g. index = bm25 data"])
             }
-            reward = RetrievalReward(retriever: BM25Retriever(index: index))
         } else {
             let verification = RelevanceVerification(
                 template: try SynthesisSupport.template("verify-relevance", context, files: &files, call: call),

@@ -8,7 +8,10 @@ package enum PlotCommand: VerbCommand {
         discussion: """
             `y` is a list of numbers (one series), a record of named lists (one series each), or an evaluation \
             (a bar plot: one series per measure, one bar per system). `x` defaults to 1, 2, …; for bar plots \
-            `labels` names the categories. Histograms take the raw values in `y` and the report bins them.
+            `labels` names the categories. Histograms take the raw values in `y` (a record of lists overlays \
+            several distributions, drawn side by side in each bin) and count them in `bins` equal-width bins over \
+            `range` (default: the smallest to the largest value of all series). `log="y"` (or `"x"`, `"xy"`) draws \
+            an axis on a log scale (`x` only for line and scatter plots).
             """,
         positional: [
             ArgSpec(
@@ -24,12 +27,17 @@ package enum PlotCommand: VerbCommand {
             ArgSpec("title", .string, default: .string(""), doc: "the plot title"),
             ArgSpec("xlabel", .string, default: .string(""), doc: "the x axis label"),
             ArgSpec("ylabel", .string, default: .string(""), doc: "the y axis label"),
+            ArgSpec("bins", .int, default: .int(20), doc: "histogram bins"),
+            ArgSpec(
+                "range", .list(.number), optional: true, doc: "histogram range `[low, high]` (default: the data's)"),
+            ArgSpec("log", .choice(["x", "y", "xy"]), optional: true, doc: "the axes drawn on a log scale"),
         ],
         result: "plot",
-        example: "plot line y={train: [0.9, 0.6, 0.4]} title=\"loss\" xlabel=\"step\"")
+        example: "plot histogram y={before: [0, 0.5, 1], after: [0.5, 1, 1]} bins=10 range=[0, 1] xlabel=\"reward\"")
 
     package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
         let kind = Plot.Kind(rawValue: call.string("kind") ?? "line") ?? .line
+        let log = call.string("log").flatMap { $0.isEmpty ? nil : $0 }
         if case .object(let evaluation as EvaluationObject)? = call["y"] {
             let names = evaluation.systems.map(\.name)
             let series = evaluation.measures.map { measure in
@@ -39,7 +47,7 @@ package enum PlotCommand: VerbCommand {
             }
             let plot = Plot(
                 kind: .bar, title: call.string("title").flatMap { $0.isEmpty ? nil : $0 } ?? evaluation.label,
-                xLabel: call.string("xlabel") ?? "", yLabel: call.string("ylabel") ?? "", series: series)
+                xLabel: call.string("xlabel") ?? "", yLabel: call.string("ylabel") ?? "", series: series, log: log)
             return VerbOutcome(value: .object(PlotObject(plot)))
         }
         var named: [(String, [Value])] = []
@@ -74,9 +82,28 @@ package enum PlotCommand: VerbCommand {
             }
             series.append(Series(name: name, x: xs, y: ys, labels: labels))
         }
+        var bins: Int? = nil
+        var range: [Double]? = nil
+        if kind == .histogram {
+            bins = call.int("bins") ?? 20
+            guard let count = bins, (1...1000).contains(count) else {
+                throw call.error("expected bins between 1 and 1000, found \(bins ?? 0)")
+            }
+            if case .list(let items)? = call["range"] {
+                let bounds = items.compactMap(\.doubleValue)
+                guard bounds.count == 2 else {
+                    throw call.error("expected range=[low, high], found \(items.count) values")
+                }
+                guard bounds[0] < bounds[1] else {
+                    throw call.error(
+                        "expected range low < high, found [\(formatNumber(bounds[0])), \(formatNumber(bounds[1]))]")
+                }
+                range = bounds
+            }
+        }
         let plot = Plot(
             kind: kind, title: call.string("title") ?? "", xLabel: call.string("xlabel") ?? "",
-            yLabel: call.string("ylabel") ?? "", series: series)
+            yLabel: call.string("ylabel") ?? "", series: series, bins: bins, range: range, log: log)
         return VerbOutcome(value: .object(PlotObject(plot)))
     }
 }

@@ -4,7 +4,8 @@ import SynthValues
 /// A set of synthetic records with the counts of the steps that made and filtered it.
 ///
 /// A language value (`synthetic_set`): its summary gives the counts, and fields expose `count`,
-/// `accepted`, `rejected`, `samples`, `records`, `queries`, `counts` and `steps`. Each step
+/// `accepted`, `rejected`, `samples`, `records`, `queries`, `counts`, `steps` and `critique` (the
+/// ``CritiqueTrace`` of a `critique` step's chains as a record, `null` otherwise). Each step
 /// (`synthesize`, `critique`, `distill`) returns a new set; rejected records stay in the set with their
 /// reason, so reports can show what was filtered and why. ``trainingTriples`` gives what training
 /// consumes; ``jsonl()`` what `export` writes.
@@ -16,6 +17,8 @@ package struct SyntheticSet: PersistableObject, Equatable, Codable {
     package var counts: SynthesisCounts
     /// One line per step: `synthesize queries: template inpars-query@1a2b3c4d5e6f, model qwen…`.
     package var steps: [String]
+    /// The chains of the last `critique` step that made this set (rewards, proposals, decisions), if any.
+    package var critique: CritiqueTrace?
 
     package init(
         kind: String, records: [SyntheticRecord] = [], counts: SynthesisCounts = SynthesisCounts(),
@@ -54,7 +57,7 @@ package struct SyntheticSet: PersistableObject, Equatable, Codable {
     package var fieldNames: [String] {
         [
             "kind", "count", "accepted", "rejected", "acceptance_rate", "records", "samples", "queries", "counts",
-            "steps",
+            "steps", "critique",
         ]
     }
 
@@ -70,6 +73,7 @@ package struct SyntheticSet: PersistableObject, Equatable, Codable {
         case "queries": .list(records.map { .string($0.query) })
         case "counts": counts.value
         case "steps": .list(steps.map(Value.string))
+        case "critique": critique?.value ?? .null
         default: nil
         }
     }

@@ -10,7 +10,8 @@ import SynthValues
 /// depend on concurrency. Accepted samples are what a student is later fine-tuned on (forward KL ⇒ SFT).
 ///
 /// The record's query becomes the chain's final state; `extra` keeps `original`, the last `critique`,
-/// `reward_before`, and `accepted_steps` (`1/2`); ``SyntheticRecord/score`` is the final reward.
+/// `reward_before`, and `accepted_steps` (`1/2`); ``SyntheticRecord/score`` is the final reward. The returned
+/// set's ``SyntheticSet/critique`` holds every chain's rewards, proposals and decisions (``CritiqueTrace``).
 package struct CritiqueRevision: Sendable {
     package var critiqueTemplate: PromptTemplate
     package var reviseTemplate: PromptTemplate
@@ -55,13 +56,13 @@ package struct CritiqueRevision: Sendable {
         let done = Counter()
         let me = self
         let results = try await orderedConcurrentMap(set.records, limit: concurrency) {
-            index, input -> (SyntheticRecord, SynthesisCounts, Statistics) in
+            index, input -> (SyntheticRecord, SynthesisCounts, Statistics, CritiqueTrace.Chain?) in
             var counts = SynthesisCounts()
             var stats = Statistics()
             var record = input
             guard record.accepted, !record.query.isEmpty, let passage = record.positive?.text else {
                 progress(await done.increment(), set.records.count)
-                return (record, counts, stats)
+                return (record, counts, stats, nil)
             }
             var random = SplitMix64.stream(seed: UInt64(truncatingIfNeeded: me.seed), index: UInt64(index))
             let base = me.seed &+ index &* 7919
@@ -70,6 +71,7 @@ package struct CritiqueRevision: Sendable {
             var (currentReward, keys) = try await me.reward.reward(
                 query: current, record: record, seed: base, counts: &counts)
             let before = currentReward
+            var chain = CritiqueTrace.Chain(id: record.id, initial: before)
             var acceptedSteps = 0
             var lastCritique = ""
             var stepProvenance: [RecordProvenance] = []
@@ -115,7 +117,12 @@ package struct CritiqueRevision: Sendable {
                 }
                 stats.proposals += 1
                 lastCritique = critique.value
-                if me.rule.accept(current: currentReward, proposed: proposedReward, using: &random) {
+                let probability = me.rule.acceptanceProbability(current: currentReward, proposed: proposedReward)
+                let accepted = me.rule.accept(current: currentReward, proposed: proposedReward, using: &random)
+                chain.proposals.append(
+                    CritiqueTrace.Proposal(
+                        step: step + 1, reward: proposedReward, probability: probability, accepted: accepted))
+                if accepted {
                     stats.accepted += 1
                     acceptedSteps += 1
                     current = revision.value
@@ -132,12 +139,14 @@ package struct CritiqueRevision: Sendable {
             record.score = currentReward
             record.provenance += stepProvenance
             progress(await done.increment(), set.records.count)
-            return (record, counts, stats)
+            return (record, counts, stats, chain)
         }
         var out = set
         var total = Statistics()
         out.records = results.map(\.0)
-        for (_, counts, stats) in results {
+        out.critique = CritiqueTrace(
+            reward: reward.name, rule: rule.description, steps: steps, chains: results.compactMap(\.3))
+        for (_, counts, stats, _) in results {
             out.counts.merge(counts)
             total.proposals += stats.proposals
             total.accepted += stats.accepted

@@ -12,6 +12,8 @@ package enum VerbRegistry {
         EncodeCommand.self,
         DenseCommand.self,
         TrainCommand.self,
+        AlignCommand.self,
+        AlignPairsCommand.self,
         CrossEncoderCommand.self,
         TrainCrossCommand.self,
         RerankCommand.self,

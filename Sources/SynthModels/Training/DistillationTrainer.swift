@@ -38,11 +38,14 @@ package struct DistillationTrainer: Sendable {
     package var options: TrainingOptions
     /// The objective.
     package var loss: any Loss
+    /// Batches without duplicate texts (``NoDuplicatesBatchSampler``); nil shuffles plainly.
+    package var sampler: NoDuplicatesBatchSampler?
 
     /// Creates a trainer.
-    package init(options: TrainingOptions, loss: any Loss) {
+    package init(options: TrainingOptions, loss: any Loss, sampler: NoDuplicatesBatchSampler? = nil) {
         self.options = options
         self.loss = loss
+        self.sampler = sampler
     }
 
     /// Trains `encoder`; writes a sentence-transformers checkpoint to `checkpointFolder` at the end when given.
@@ -56,7 +59,7 @@ package struct DistillationTrainer: Sendable {
         var parameters = encoder.model.parameters
         encoder.model.parameters = [:]
         let frozen = encoder
-        let (losses, optimizer) = TrainingLoop(options: options).run(
+        let (losses, optimizer) = TrainingLoop(options: options, sampler: sampler).run(
             exampleCount: examples.count, parameters: &parameters, pool: encoder.model.pool, progress: progress
         ) { tape, batch, current in
             var encoder = frozen

@@ -6,6 +6,8 @@ import SynthTensor
 /// AdamW with linear warm-up and decay.
 struct TrainingLoop {
     var options: TrainingOptions
+    /// Replaces the plain shuffle with batches free of duplicate texts, when set.
+    var sampler: NoDuplicatesBatchSampler? = nil
 
     /// Runs every optimizer step, updating `parameters` in place.
     ///
@@ -32,8 +34,9 @@ struct TrainingLoop {
             let epoch = step / perEpoch
             let stepInEpoch = step % perEpoch
             let batches = microBatches(exampleCount: exampleCount, epoch: epoch)
-            let group = Array(
-                batches[(stepInEpoch * accumulation)..<min(batches.count, (stepInEpoch + 1) * accumulation)])
+            // A sampler's epochs may hold a batch fewer than epoch 0's; such a step repeats the epoch's last batch.
+            let first = min(stepInEpoch * accumulation, batches.count - 1)
+            let group = Array(batches[first..<min(batches.count, max(first + 1, (stepInEpoch + 1) * accumulation))])
             var summed: [String: Tensor] = [:]
             var stepLoss: Float = 0
             for (offset, batch) in group.enumerated() {
@@ -59,6 +62,7 @@ struct TrainingLoop {
     /// Micro-batches of one epoch: ``BiEncoderTrainer``'s seeded shuffle, which drops a trailing one-item batch
     /// (no in-batch negatives) unless every batch has one item by design (`batchSize` 1).
     func microBatches(exampleCount: Int, epoch: Int) -> [[Int]] {
+        if let sampler { return sampler.batches(epoch: epoch) }
         var batches = BiEncoderTrainer(options: options).microBatches(exampleCount: exampleCount, epoch: epoch)
         if options.batchSize <= 1 {
             let seen = Set(batches.flatMap { $0 })

@@ -101,6 +101,9 @@ let package = Package(
         .executableTarget(
             name: "TrainStepBench", dependencies: ["SynthModels", "SynthTensor"], path: "bench/train-step",
             exclude: ["pytorch_step.py", "run"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "SoftSRVStepBench", dependencies: ["SynthDecoder", "SynthTensor"], path: "bench/softsrv-step",
+            exclude: ["run"], swiftSettings: swiftSettings),
 
         // MARK: Tests (one target per module; shared helpers in SynthTestSupport)
         .target(name: "SynthTestSupport", dependencies: ["SynthValues"], path: "Tests/SynthTestSupport"),

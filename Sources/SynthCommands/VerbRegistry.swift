@@ -6,6 +6,7 @@ package enum VerbRegistry {
     package static let commands: [any VerbCommand.Type] = [
         LoadCommand.self,
         LoadPairsCommand.self,
+        LoadSyntheticCommand.self,
         BM25Command.self,
         SearchCommand.self,
         EncoderCommand.self,

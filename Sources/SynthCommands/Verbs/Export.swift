@@ -1,4 +1,7 @@
 import Foundation
+import SynthRetrieval
+import SynthStore
+import SynthSynthesis
 import SynthValues
 
 /// `export`: writes a value to a file under the project or output folder (JSONL, JSON or a TREC run).
@@ -11,7 +14,12 @@ package enum ExportCommand: VerbCommand {
             (list items, dataset queries, run rows), `.json` the whole value, `.trec`/`.run` a TREC run \
             (`qid Q0 docid rank score tag`; runs only). Relative paths are inside the notebook folder; paths \
             that leave the project and output folders (`..`, absolute paths elsewhere) are refused unless the \
-            run allows unsafe writes. Files are written atomically. Returns the absolute path written.
+            run allows unsafe writes. A further `.gz` (`x.jsonl.gz`) compresses the file with gzip; a \
+            `synthetic_set` exported that way becomes a portable archive: a header with its counts and steps, \
+            its records with their provenance (teacher, template hash, request keys) and the stored teacher \
+            answers of those requests, so `load synthetic` can bring it back on another machine and the \
+            notebook that made it replays offline. Files are written atomically. Returns the absolute path \
+            written.
             """,
         positional: [ArgSpec("value", .any, doc: "the value to write")],
         keywords: [
@@ -22,24 +30,37 @@ package enum ExportCommand: VerbCommand {
             ArgSpec("tag", .string, default: .string("synthlab"), doc: "the run tag column of TREC runs"),
         ],
         result: "string",
-        example: "export [{id: \"q1\", text: \"a claim\"}] path=\"reports/queries.jsonl\"")
+        example: "export [{id: \"q1\", text: \"a claim\"}] path=\"reports/queries.jsonl.gz\"")
 
     package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
         guard let path = call.string("path") else { throw call.error("expected a path") }
         let url = try PathPolicy.writableURL(path, in: context, call: call)
         var format = call.string("format") ?? "auto"
+        let compressed = url.pathExtension.lowercased() == "gz"
+        let named = compressed ? url.deletingPathExtension() : url
         if format == "auto" {
-            switch url.pathExtension.lowercased() {
+            switch named.pathExtension.lowercased() {
             case "jsonl", "ndjson": format = "jsonl"
             case "json": format = "json"
             case "trec", "run", "txt": format = "trec"
             default:
                 throw call.error(
-                    "expected a path ending in .jsonl, .json or .trec, found \"\(url.lastPathComponent)\"",
+                    "expected a path ending in .jsonl, .json or .trec (optionally .gz), found \"\(url.lastPathComponent)\"",
                     notes: ["or give format=\"jsonl\", \"json\" or \"trec\""])
             }
         }
         let value = call["value"] ?? .null
+        if compressed, format == "jsonl", case .object(let set as SyntheticSet) = value {
+            let store = try? ResponseStore(path: context.stateFolder.appendingPathComponent("llm.sqlite"))
+            let archive = try await SyntheticSetArchive.collect(set, from: store)
+            try AtomicFile.write(try archive.compressed(), to: url)
+            return VerbOutcome(
+                value: .string(url.path),
+                outputs: [
+                    .text(
+                        "wrote \(path): \(set.records.count) records, \(archive.responses.count) stored teacher answers")
+                ])
+        }
         let text: String
         switch format {
         case "json": text = ValueJSON.encode(value) + "\n"
@@ -57,7 +78,13 @@ package enum ExportCommand: VerbCommand {
             }
             text = object.trecLines(tag: call.string("tag") ?? "synthlab")
         }
-        try AtomicFile.write(text, to: url)
+        if compressed {
+            do { try AtomicFile.write(try Gzip.compress(Data(text.utf8)), to: url) } catch let error as GzipError {
+                throw call.error("cannot compress \(path): \(error.message)")
+            }
+        } else {
+            try AtomicFile.write(text, to: url)
+        }
         return VerbOutcome(value: .string(url.path), outputs: [.text("wrote \(path)")])
     }
 }

@@ -25,9 +25,12 @@ package enum LLMCommand: VerbCommand {
                 "endpoint", .string, optional: true,
                 doc: "an OpenAI-compatible base URL (`…/v1`) instead of the local server"),
             ArgSpec("key_env", .string, optional: true, doc: "environment variable holding the endpoint's API key"),
-            ArgSpec("parallel", .int, default: .int(1), doc: "local server slots (requests decoded together)"),
-            ArgSpec("context", .int, default: .int(2048), doc: "local server context size in tokens"),
-            ArgSpec("concurrency", .int, default: .int(2), doc: "requests in flight at once"),
+            ArgSpec(
+                "parallel", .int, default: .int(2),
+                doc: "local server slots (requests decoded together; BENCHMARKS.md, query cost)"),
+            ArgSpec("context", .int, default: .int(2048), doc: "local server context size in tokens per slot"),
+            ArgSpec(
+                "concurrency", .int, optional: true, doc: "requests in flight at once (default: `parallel`, at least 2)"),
             ArgSpec("attempts", .int, default: .int(3), doc: "tries per item when an answer is malformed"),
         ],
         result: "teacher",
@@ -37,7 +40,8 @@ package enum LLMCommand: VerbCommand {
         let model = call.string("model") ?? "qwen"
         let store = try ResponseStore(path: context.stateFolder.appendingPathComponent("llm.sqlite"))
         let attempts = max(1, call.int("attempts") ?? 3)
-        let concurrency = max(1, call.int("concurrency") ?? 2)
+        let parallel = max(1, call.int("parallel") ?? 2)
+        let concurrency = max(1, call.int("concurrency") ?? max(2, parallel))
         let teacher: any Teacher
         let source: String
         if let endpoint = call.string("endpoint") {
@@ -51,7 +55,7 @@ package enum LLMCommand: VerbCommand {
             source = url.host ?? endpoint
         } else {
             teacher = try ReplayFirstTeacher(
-                localModel: model, parallel: max(1, call.int("parallel") ?? 1),
+                localModel: model, parallel: parallel,
                 contextSize: call.int("context") ?? 2048,
                 store: store, offline: context.offline)
             source = context.offline ? "stored answers only" : "local llama.cpp"

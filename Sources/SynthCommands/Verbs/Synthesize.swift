@@ -9,20 +9,40 @@ package enum SynthesizeQueriesCommand: VerbCommand {
         name: "synthesize", subcommand: "queries",
         summary: "generate queries that corpus passages answer, each paired with its passage as the positive",
         discussion: """
-            Takes `docs` documents of the corpus from `offset` and asks the teacher for `per_doc` queries each \
-            (one request per passage, JSON-constrained output, the passage cut to about 1,000 characters). \
-            Queries that are empty, shorter than three words, duplicated or copied from the passage are kept \
-            but rejected with the reason. The result is a `synthetic_set` (fields `count`, `accepted`, \
-            `rejected`, `acceptance_rate`, `queries`, `samples`, `counts`). The template is looked up beside the \
-            notebook (`<name>.md`, `prompts/<name>.md`) before `stdlib/prompts/`.
+            Takes `docs` documents of the corpus from `offset` (or `max_passages`, up to the whole corpus) and \
+            asks the teacher for `per_doc` queries each in one request (JSON-constrained output, the passage cut \
+            to `passage_chars` characters, about the 256 word-pieces the student reads; instructions and \
+            examples come first so llama.cpp's prompt cache reuses them). Several queries per call with parallel \
+            server slots (`llm parallel=`) write about 3x as many queries per minute as one query per call \
+            (BENCHMARKS.md, query cost). With `max_minutes`, no passage starts after the budget: the result holds \
+            the passages done so far (usable for training), and a re-run replays them from the response store \
+            and continues (give such cells `#| cache: false`). Progress shows passages done, new passages per \
+            minute and the ETA. Queries that are empty, shorter than three words, duplicated or copied from the \
+            passage are kept but rejected with the reason. The result is a `synthetic_set` (fields `count`, \
+            `accepted`, `rejected`, `acceptance_rate`, `queries`, `samples`, `counts`). The template is looked up \
+            beside the notebook (`<name>.md`, `prompts/<name>.md`) before `stdlib/prompts/`.
             """,
         paper: "Bonifacio et al. 2022, InPars; Dai et al. 2023, Promptagator",
         keywords: [
             ArgSpec("from", .object("dataset"), doc: "the dataset whose corpus passages are used"),
             ArgSpec("teacher", .object("teacher"), doc: "the LLM (from `llm`)"),
-            ArgSpec("per_doc", .int, default: .int(2), doc: "queries asked per passage"),
+            ArgSpec(
+                "per_doc", .int, default: .int(QueryGeneration.tunedPerPassage),
+                doc: "queries asked per passage (one call)"),
             ArgSpec("docs", .int, default: .int(20), doc: "how many passages to use"),
             ArgSpec("offset", .int, default: .int(0), doc: "index of the first passage in the corpus"),
+            ArgSpec(
+                "max_passages", .int, optional: true,
+                doc: "use up to this many passages from `offset` instead of `docs` (a large value: the whole corpus)"),
+            ArgSpec(
+                "max_minutes", .number, optional: true,
+                doc: "time budget: no passage starts after it; the set holds what is done"),
+            ArgSpec(
+                "passage_chars", .int, default: .int(1000),
+                doc: "passages are cut to this many characters at a word boundary"),
+            ArgSpec(
+                "max_tokens", .int, optional: true,
+                doc: "completion budget per call (default: the template's, at least 40 per query)"),
             ArgSpec("template", .string, default: .string("inpars-query"), doc: "the prompt template name"),
             ArgSpec("seed", .int, default: .int(0), doc: "sampling seed (recorded in each record's provenance)"),
         ],
@@ -33,12 +53,17 @@ package enum SynthesizeQueriesCommand: VerbCommand {
         guard let dataset = call.object("from", as: BEIRDataset.self),
             let teacher = call.object("teacher", as: TeacherObject.self)
         else { throw call.error("expected a dataset and a teacher") }
-        let count = call.int("docs") ?? 20
         let offset = call.int("offset") ?? 0
+        let count =
+            call.int("max_passages").map { min($0, max(0, dataset.corpus.count - offset)) } ?? call.int("docs") ?? 20
         guard count > 0, offset >= 0, offset < dataset.corpus.count else {
             throw call.error(
                 "expected docs ≥ 1 and 0 ≤ offset < \(dataset.corpus.count), found docs=\(count) offset=\(offset)")
         }
+        let minutes = call.double("max_minutes")
+        if let minutes, !(minutes > 0) { throw call.error("expected max_minutes > 0, found \(minutes)") }
+        let characters = call.int("passage_chars") ?? 1000
+        guard characters >= 100 else { throw call.error("expected passage_chars ≥ 100, found \(characters)") }
         var files: [URL] = []
         let template = try SynthesisSupport.template(
             call.string("template") ?? "inpars-query", context, files: &files, call: call)
@@ -46,12 +71,41 @@ package enum SynthesizeQueriesCommand: VerbCommand {
             SyntheticPassage(id: $0.id, text: $0.indexedText, origin: "corpus")
         }
         let generation = QueryGeneration(
-            template: template, perPassage: call.int("per_doc") ?? 2, seed: call.int("seed") ?? 0,
-            concurrency: teacher.concurrency)
-        let set = try await generation.run(
-            passages: passages, session: teacher.session,
-            progress: SynthesisSupport.progress("synthesize queries", context))
-        return SynthesisSupport.outcome(set, teacher: teacher, files: files)
+            template: template, perPassage: call.int("per_doc") ?? QueryGeneration.tunedPerPassage,
+            passageCharacters: characters, seed: call.int("seed") ?? 0, concurrency: teacher.concurrency,
+            maxTokens: call.int("max_tokens"))
+        let deadline = minutes.map { ContinuousClock.now + .milliseconds(Int($0 * 60_000)) }
+        let sink = context.progress
+        let set = try await generation.run(passages: passages, session: teacher.session, deadline: deadline) {
+            sink(ProgressEvent(label: Self.progressLabel($0), count: $0.done, total: $0.total))
+        }
+        var extra: [CellOutput] = []
+        let done = Set(set.records.compactMap { $0.positive?.id }).count
+        if set.steps.contains(where: { $0.contains("time budget reached") }) {
+            extra.append(
+                .text(
+                    "time budget of \(minutes.map { String(format: "%g", $0) } ?? "?") min reached: "
+                        + "\(done) of \(passages.count) passages have queries; re-run to continue"))
+        }
+        return SynthesisSupport.outcome(set, teacher: teacher, files: files, extra: extra)
+    }
+
+    /// `synthesize queries (12 new, 8.4 passages/min, ETA 1h02m)`: the rate of new calls, not replays.
+    static func progressLabel(_ progress: QueryGeneration.Progress) -> String {
+        var label = "synthesize queries"
+        guard progress.fresh > 0 else { return label }
+        label += " (\(progress.fresh) new"
+        if let rate = progress.passagesPerMinute { label += String(format: ", %.1f passages/min", rate) }
+        if let eta = progress.eta, progress.done < progress.total { label += ", ETA " + Self.duration(eta) }
+        return label + ")"
+    }
+
+    /// `1h02m`, `3m05s`, `12s`.
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s >= 3600 { return String(format: "%dh%02dm", s / 3600, s % 3600 / 60) }
+        if s >= 60 { return String(format: "%dm%02ds", s / 60, s % 60) }
+        return "\(s)s"
     }
 }
 

@@ -23,6 +23,10 @@ package struct QueryGeneration: Sendable {
     package var concurrency: Int
     package var maxTokens: Int?
 
+    /// The default queries per call of `synthesize queries`, chosen by `bench/query-cost`: several
+    /// queries share one passage prompt, so each costs a fraction of a one-query call.
+    package static let tunedPerPassage = 4
+
     package init(
         template: PromptTemplate, perPassage: Int = 2, passageCharacters: Int = 1000, seed: Int = 0,
         concurrency: Int = 2, maxTokens: Int? = nil
@@ -35,61 +39,151 @@ package struct QueryGeneration: Sendable {
         self.maxTokens = maxTokens
     }
 
+    /// Progress of a run: passages done (replayed or new), and the rate and ETA of new calls.
+    package struct Progress: Sendable, Equatable {
+        /// Passages finished so far (from the store or the teacher).
+        package var done: Int
+        package var total: Int
+        /// Passages whose answer came from a new call in this run.
+        package var fresh: Int
+        /// Seconds since the run started.
+        package var elapsed: Double
+        /// Seconds spent since the first new call started (the rate's time base).
+        package var freshElapsed: Double
+
+        /// New passages per minute (`nil` until one is done).
+        package var passagesPerMinute: Double? {
+            guard fresh > 0, freshElapsed > 0 else { return nil }
+            return Double(fresh) / freshElapsed * 60
+        }
+
+        /// Seconds left at the current rate of new calls (`nil` when unknown).
+        package var eta: Double? {
+            guard let rate = passagesPerMinute, rate > 0 else { return nil }
+            return Double(total - done) / rate * 60
+        }
+    }
+
     /// Generates queries for `passages` (corpus documents with ids).
     ///
-    /// - Parameter progress: called with (done, total) after each passage.
+    /// Passages are started in order, at most ``concurrency`` at a time. After `deadline` no further
+    /// passage starts (those in flight finish), and the set holds the passages done so far, in corpus
+    /// order: a budgeted run returns usable partial results, and a re-run replays every stored answer
+    /// from the response store and continues where the budget stopped.
+    ///
+    /// - Parameters:
+    ///   - deadline: when to stop starting passages (`nil`: no time budget).
+    ///   - progress: called after each passage.
     package func run(
-        passages: [SyntheticPassage], session: TeacherSession,
-        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+        passages: [SyntheticPassage], session: TeacherSession, deadline: ContinuousClock.Instant? = nil,
+        progress: @escaping @Sendable (Progress) -> Void
     ) async throws -> SyntheticSet {
-        let done = Counter()
         let total = passages.count
-        let template = self.template
-        let perPassage = self.perPassage
-        let passageCharacters = self.passageCharacters
-        let seed = self.seed
-        let maxTokens = self.maxTokens ?? template.maxTokens.map { max($0, 40 * perPassage) }
-        let results = try await orderedConcurrentMap(passages, limit: concurrency) { index, passage in
-            var counts = SynthesisCounts()
-            let text = truncatePassage(passage.text, limit: passageCharacters)
-            let prompt = try template.render(["passage": .string(text), "count": .int(perPassage)])
-            let answer = try await session.askJSON(
-                prompt, seed: seed &+ index &* 7919, maxTokens: maxTokens, counts: &counts
-            ) { value -> [String]? in
-                guard let list = value.field("queries")?.listValue else { return nil }
-                let queries = list.compactMap { $0.stringValue }
-                return queries.isEmpty ? nil : queries
-            }
-            var records: [SyntheticRecord] = []
-            if let answer {
-                let provenance = session.provenance(
-                    step: "synthesize queries", prompt: prompt, keys: answer.requestKeys)
-                var seen: Set<String> = []
-                for (i, raw) in answer.value.prefix(perPassage).enumerated() {
-                    let query = raw.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-                    var record = SyntheticRecord(
-                        id: "q:\(passage.id ?? String(index)):\(i)", kind: "query", query: query,
-                        positives: [passage], provenance: [provenance])
-                    if let reason = Self.rejection(query, passage: passage.text, seen: seen) {
-                        record.reject(reason)
-                        counts.reject(reason)
-                    }
-                    seen.insert(query.lowercased())
-                    records.append(record)
+        let started = ContinuousClock.now
+        var firstFresh: ContinuousClock.Instant?
+        var done = 0
+        var fresh = 0
+        var results = [([SyntheticRecord], SynthesisCounts)?](repeating: nil, count: total)
+        try await withThrowingTaskGroup(of: (Int, [SyntheticRecord], SynthesisCounts, ContinuousClock.Instant?).self)
+        { group in
+            var next = 0
+            func mayStart() -> Bool { next < total && (deadline.map { ContinuousClock.now < $0 } ?? true) }
+            func start() {
+                let index = next
+                let passage = passages[index]
+                next += 1
+                group.addTask {
+                    let begun = ContinuousClock.now
+                    let (records, counts) = try await self.generate(passage, index: index, session: session)
+                    return (index, records, counts, counts.requestsNew > 0 ? begun : nil)
                 }
             }
-            progress(await done.increment(), total)
-            return (records, counts)
+            while next < min(max(1, concurrency), total) && mayStart() { start() }
+            while let (index, records, counts, begun) = try await group.next() {
+                results[index] = (records, counts)
+                done += 1
+                if let begun {
+                    fresh += 1
+                    if firstFresh == nil || begun < firstFresh! { firstFresh = begun }
+                }
+                let now = ContinuousClock.now
+                progress(
+                    Progress(
+                        done: done, total: total, fresh: fresh, elapsed: (now - started).seconds,
+                        freshElapsed: firstFresh.map { (now - $0).seconds } ?? 0))
+                try Task.checkCancellation()
+                if mayStart() { start() }
+            }
         }
         var set = SyntheticSet(kind: "queries")
-        for (records, counts) in results {
+        for case let (records, counts)? in results {
             set.records += records
             set.counts.merge(counts)
         }
         set.steps.append(
             "synthesize queries: template \(template.reference), model \(session.teacher.model), "
                 + "\(perPassage) per passage, seed \(seed)")
+        if done < total {
+            set.steps.append(
+                "synthesize queries: time budget reached after \(done) of \(total) passages "
+                    + "(partial set; a re-run replays them and continues)")
+        }
         return set
+    }
+
+    /// Generates queries for `passages`, reporting (done, total) after each passage.
+    package func run(
+        passages: [SyntheticPassage], session: TeacherSession,
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> SyntheticSet {
+        try await run(passages: passages, session: session, deadline: nil) { progress($0.done, $0.total) }
+    }
+
+    /// The prompt for one passage (its text cut to ``passageCharacters``).
+    package func prompt(for passage: SyntheticPassage) throws -> RenderedPrompt {
+        let text = truncatePassage(passage.text, limit: passageCharacters)
+        return try template.render(["passage": .string(text), "count": .int(perPassage)])
+    }
+
+    /// The completion budget: `maxTokens`, else the template's raised to 40 tokens per query (48 from
+    /// three queries on: a call cut off by the budget is a whole call wasted, and the schema's
+    /// `maxLength` already stops rambling). One and two queries keep their original budget, so the
+    /// store keys of existing notebooks do not change.
+    var effectiveMaxTokens: Int? {
+        maxTokens ?? template.maxTokens.map { max($0, (perPassage <= 2 ? 40 : 48) * perPassage) }
+    }
+
+    /// One call for one passage: its records (rejected ones with the reason) and counts.
+    private func generate(_ passage: SyntheticPassage, index: Int, session: TeacherSession) async throws
+        -> ([SyntheticRecord], SynthesisCounts)
+    {
+        var counts = SynthesisCounts()
+        let prompt = try prompt(for: passage)
+        let answer = try await session.askJSON(
+            prompt, seed: seed &+ index &* 7919, maxTokens: effectiveMaxTokens, counts: &counts
+        ) { value -> [String]? in
+            guard let list = value.field("queries")?.listValue else { return nil }
+            let queries = list.compactMap { $0.stringValue }
+            return queries.isEmpty ? nil : queries
+        }
+        var records: [SyntheticRecord] = []
+        if let answer {
+            let provenance = session.provenance(step: "synthesize queries", prompt: prompt, keys: answer.requestKeys)
+            var seen: Set<String> = []
+            for (i, raw) in answer.value.prefix(perPassage).enumerated() {
+                let query = raw.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+                var record = SyntheticRecord(
+                    id: "q:\(passage.id ?? String(index)):\(i)", kind: "query", query: query,
+                    positives: [passage], provenance: [provenance])
+                if let reason = Self.rejection(query, passage: passage.text, seen: seen) {
+                    record.reject(reason)
+                    counts.reject(reason)
+                }
+                seen.insert(query.lowercased())
+                records.append(record)
+            }
+        }
+        return (records, counts)
     }
 
     /// Why a generated query is unusable, or `nil`.
@@ -114,4 +208,9 @@ package actor Counter {
         value += 1
         return value
     }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

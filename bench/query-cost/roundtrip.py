@@ -1,0 +1,58 @@
+"""Round-trip rates of synthetic queries under base MiniLM over the whole SciFact corpus.
+
+Usage: roundtrip.py REPORT_JSON NAIVE_JSONL TUNED_JSONL [CORPUS_JSONL_GZ]
+For each accepted query, the source passage's rank among all 5,183 SciFact abstracts under
+sentence-transformers all-MiniLM-L6-v2 (max 256 tokens, cosine); prints one JSON line per
+configuration: queries, wall seconds of its cell, queries/minute, top-1 and top-10 rates.
+Corpus embeddings are cached in /tmp (keyed by the corpus file size).
+"""
+import gzip
+import json
+import os
+import sys
+
+import numpy as np
+from sentence_transformers import SentenceTransformer
+
+report_path, naive_path, tuned_path = sys.argv[1:4]
+corpus_path = sys.argv[4] if len(sys.argv) > 4 else "/work/shared/data/scifact/corpus.jsonl.gz"
+home = os.environ.get("SYNTHLAB_HOME", os.path.expanduser("~/.cache/synthlab"))
+model = SentenceTransformer(os.path.join(home, "models/all-MiniLM-L6-v2"), device="cpu")
+model.max_seq_length = 256
+
+docs = [json.loads(line) for line in gzip.open(corpus_path, "rt")]
+ids = [d["_id"] for d in docs]
+cache = f"/tmp/synthlab-query-cost-corpus-{os.path.getsize(corpus_path)}.npy"
+if os.path.exists(cache):
+    corpus = np.load(cache)
+else:
+    texts = [(d.get("title", "") + " " + d["text"]).strip() for d in docs]
+    corpus = model.encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
+    np.save(cache, corpus)
+position = {doc_id: i for i, doc_id in enumerate(ids)}
+
+cells = {c.get("label"): c for c in json.load(open(report_path))["cells"]}
+
+
+def rates(path, label):
+    records = [json.loads(line) for line in open(path)]
+    accepted = [r for r in records if r["accepted"] and r.get("positives")]
+    queries = model.encode([r["query"] for r in accepted], normalize_embeddings=True, convert_to_numpy=True)
+    scores = queries @ corpus.T
+    top1 = top10 = 0
+    for row, record in zip(scores, accepted):
+        target = row[position[record["positives"][0]["id"]]]
+        rank = int((row > target).sum()) + 1
+        top1 += rank == 1
+        top10 += rank <= 10
+    seconds = cells[label]["seconds"]
+    n = len(accepted)
+    return {
+        "config": label, "passages": len({r["positives"][0]["id"] for r in records}), "records": len(records),
+        "accepted": n, "seconds": round(seconds, 1), "queries_per_minute": round(n / seconds * 60, 2),
+        "top1": round(top1 / n, 3), "top10": round(top10 / n, 3),
+    }
+
+
+for path, label in [(naive_path, "naive"), (tuned_path, "tuned")]:
+    print(json.dumps(rates(path, label)))

@@ -144,7 +144,8 @@ import Testing
         ("m = evaluate mauve b=[\"y\"]", "missing required argument `a` for `evaluate mauve`"),
         (
             "m = evaluate mauve a=[\"x\"] b=[\"y\"] encoder=bert",
-            "expected one of \"minilm\" or encoder for argument `encoder` of `evaluate mauve`, found string"
+            "expected one of \"minilm\", \"smollm2\" or encoder for argument `encoder` of `evaluate mauve`, "
+                + "found string"
         ),
     ])
     func checkErrorsBeforeRunning(source: String, message: String) async throws {
@@ -181,6 +182,22 @@ import Testing
         #expect(result.filesRead.keys.contains { $0.hasSuffix("model.safetensors") })
         let mauve = try #require(interpreter.variables["m"]?.field("mauve")?.doubleValue)
         #expect(mauve > 0 && mauve <= 1)
+    }
+
+    /// Texts featurised by the core's SmolLM2-135M: the last token's final hidden state (576 numbers).
+    @Test func textsAreFeaturisedWithSmolLM2HiddenStates() async throws {
+        let interpreter = try makeInterpreter()
+        let result = try await runCell(
+            interpreter,
+            """
+            gen = ["vitamin d and bone health", "heart disease and sleep", "cancer risk from smoking"]
+            ref = ["coffee and the liver", "exercise lowers blood pressure", "fiber and colon cancer"]
+            m = evaluate mauve a=gen b=ref encoder=smollm2 clusters=2
+            same = evaluate mauve a=gen b=gen encoder=smollm2 clusters=2
+            print m.feature_dimension m.a_count same.mauve
+            """)
+        #expect(result.outputs.last == .text("576 3 1.0000"))
+        #expect(result.filesRead.keys.contains { $0.hasSuffix("smollm2-135m-instruct-q4_1.gguf") })
     }
 }
 

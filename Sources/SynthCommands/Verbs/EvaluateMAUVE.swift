@@ -12,15 +12,17 @@ package enum EvaluateMAUVECommand: VerbCommand {
         discussion: """
             Each set is a list of strings, a synthetic set (its accepted records' queries, or their texts), a \
             dataset (its queries, those of `split` when given, or its documents with `texts="corpus"`), or \
-            precomputed feature vectors (a list of lists of numbers, for example a decoder LM's hidden states; \
-            both sets then must be vectors). Texts are embedded with `encoder` (MiniLM by default), then \
+            precomputed feature vectors (a list of lists of numbers; both sets then must be vectors). Texts are \
+            embedded with `encoder`: MiniLM by default, `smollm2` for the final hidden state at the last token \
+            of the core's SmolLM2-135M (as `mauve-text` featurises with GPT-2), or any encoder. Then \
             computed as `mauve-text`'s `compute_mauve`: L2-normalised features, PCA keeping 90% of the \
             variance, joint k-means into `clusters` bins (default: a tenth of the smaller set, at least 2; \
             best of `restarts` seeded runs), histograms, and the area under the frontier \
             (exp(−c·KL(Q‖R)), exp(−c·KL(P‖R))) of the mixtures R = λP + (1 − λ)Q with c = `scale`. Agrees \
             with `mauve-text` to rounding where the clustering is unambiguous; elsewhere within k-means' \
             run-to-run spread (docs/mauve.md). The result is a record: `mauve`, `mauve_star` (smoothed \
-            histograms), `frontier_integral` (lower is closer), `clusters`, `dimensions`, `a_count`, \
+            histograms), `frontier_integral` (lower is closer), `clusters`, `dimensions` (after PCA), \
+            `feature_dimension`, `a_count`, \
             `b_count`, `frontier_x`/`frontier_y` (for `plot line`), `a_histogram`, `b_histogram`, and \
             `scores` (`{mauve, mauve_star, frontier_integral}`, for `table`). The three scores are recorded \
             under `label` (system `mauve`).
@@ -30,8 +32,8 @@ package enum EvaluateMAUVECommand: VerbCommand {
             ArgSpec("a", setType, doc: "the texts judged (P), for example generated ones"),
             ArgSpec("b", setType, doc: "the reference texts (Q), for example held-out human ones"),
             ArgSpec(
-                "encoder", .oneOf([.choice(["minilm"]), .object("encoder")]), default: .string("minilm"),
-                doc: "the model whose embeddings are the features (`minilm` or an encoder)"),
+                "encoder", .oneOf([.choice(["minilm", "smollm2"]), .object("encoder")]), default: .string("minilm"),
+                doc: "the features: `minilm` embeddings, `smollm2` last-token hidden states, or an encoder's"),
             ArgSpec(
                 "clusters", .int, optional: true, doc: "k-means clusters (default: round(min(|a|, |b|) / 10), ≥ 2)",
                 validate: positive("clusters")),
@@ -90,10 +92,11 @@ package enum EvaluateMAUVECommand: VerbCommand {
             p = x
             q = y
         case (.texts(let x), .texts(let y)):
-            let (encoder, files) = try await encoder(call, context: context)
+            let (featurizer, files) = try MAUVEFeatures.featurizer(call, context: context)
             filesRead = files
-            p = embed(x, with: encoder, set: "a", call: call, context: context)
-            q = embed(y, with: encoder, set: "b", call: call, context: context)
+            let batch = call.int("batch") ?? 32
+            p = try MAUVEFeatures.embed(x, with: featurizer, set: "a", batch: batch, context: context)
+            q = try MAUVEFeatures.embed(y, with: featurizer, set: "b", batch: batch, context: context)
         default:
             throw call.error(
                 "expected `a` and `b` both as texts or both as feature vectors, found \(a.kind) and \(b.kind)")
@@ -119,13 +122,13 @@ package enum EvaluateMAUVECommand: VerbCommand {
                         + "frontier integral \(formatFixed(result.frontierIntegral, digits: 4))): \(p.count) vs "
                         + "\(q.count) texts, \(result.clusters) clusters, \(result.dimensions) PCA dimensions"))
         }
+        let value = record(result, pCount: p.count, qCount: q.count, featureDimension: q.first?.count ?? 0)
         return VerbOutcome(
-            value: .record(record(result, pCount: p.count, qCount: q.count)), outputs: outputs, filesRead: filesRead,
-            results: [label: ["mauve": scores]])
+            value: .record(value), outputs: outputs, filesRead: filesRead, results: [label: ["mauve": scores]])
     }
 
     /// The result as the language sees it.
-    static func record(_ result: MAUVE.Result, pCount: Int, qCount: Int) -> Record {
+    static func record(_ result: MAUVE.Result, pCount: Int, qCount: Int, featureDimension: Int) -> Record {
         func numbers(_ values: [Double]) -> Value { .list(values.map(Value.double)) }
         return Record([
             ("mauve", .double(result.mauve)),
@@ -134,6 +137,7 @@ package enum EvaluateMAUVECommand: VerbCommand {
             ("frontier_integral_star", .double(result.frontierIntegralStar)),
             ("clusters", .int(result.clusters)),
             ("dimensions", .int(result.dimensions)),
+            ("feature_dimension", .int(featureDimension)),
             ("a_count", .int(pCount)),
             ("b_count", .int(qCount)),
             ("frontier_x", numbers(result.frontierX)),
@@ -149,27 +153,5 @@ package enum EvaluateMAUVECommand: VerbCommand {
                     ]))
             ),
         ])
-    }
-
-    /// The encoder argument, loading MiniLM when named; the weight files' hashes for the cache.
-    private static func encoder(_ call: VerbCall, context: ExecutionContext) async throws
-        -> (SentenceEncoder, [String: String])
-    {
-        if let object = call.object("encoder", as: EncoderObject.self) { return (object.encoder, [:]) }
-        context.progress(ProgressEvent(label: "load encoder minilm", count: 0, total: nil))
-        let encoder = try SentenceEncoder.load(folder: SentenceEncoder.defaultFolder())
-        let files = ["config.json", "model.safetensors", "vocab.txt"].map {
-            encoder.layout.transformerFolder.appendingPathComponent($0)
-        }
-        return (encoder, PathPolicy.hashes(of: files))
-    }
-
-    private static func embed(
-        _ texts: [String], with encoder: SentenceEncoder, set: String, call: VerbCall, context: ExecutionContext
-    ) -> [[Double]] {
-        let sink = context.progress
-        return encoder.embed(texts, batchSize: max(1, call.int("batch") ?? 32)) { done, total in
-            sink(ProgressEvent(label: "mauve: embed \(set)", count: done, total: total))
-        }.map { $0.map(Double.init) }
     }
 }

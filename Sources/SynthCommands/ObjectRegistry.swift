@@ -6,6 +6,7 @@ import SynthValues
 package enum ObjectRegistry {
     package static let persistable: [any PersistableObject.Type] = [
         BEIRDataset.self, BM25Index.self, RunObject.self, EvaluationObject.self, SyntheticSet.self,
+        CrossEncoderObject.self,
     ]
 
     /// The type saved under `name`, if any.

@@ -1,6 +1,7 @@
 import Foundation
 import SynthCommands
 import SynthModels
+import SynthSynthesis
 import SynthTestSupport
 import SynthValues
 import Testing
@@ -198,6 +199,27 @@ import Testing
             """)
         #expect(result.outputs.last == .text("576 3 1.0000"))
         #expect(result.filesRead.keys.contains { $0.hasSuffix("smollm2-135m-instruct-q4_1.gguf") })
+    }
+
+    /// A synthetic set contributes its accepted records' queries (or their texts when they have no query).
+    @Test func syntheticSetsGiveTheirAcceptedTexts() async throws {
+        let set = SyntheticSet(
+            kind: "queries",
+            records: [
+                SyntheticRecord(id: "1", kind: "queries", query: "does vitamin d prevent fractures"),
+                SyntheticRecord(id: "2", kind: "queries", query: "too short", accepted: false, rejection: "short"),
+                SyntheticRecord(id: "3", kind: "queries", query: "what causes heart disease"),
+                SyntheticRecord(id: "4", kind: "sentences", texts: ["sleep and memory", "coffee and the liver"]),
+            ])
+        let interpreter = try makeInterpreter()
+        interpreter.restore("synthetic", .object(set))
+        let result = try await runCell(
+            interpreter,
+            """
+            m = evaluate mauve a=synthetic b=["smoking and lung cancer", "fiber and colon cancer"]
+            print m.a_count m.b_count m.clusters
+            """)
+        #expect(result.outputs.last == .text("4 2 2"))
     }
 }
 

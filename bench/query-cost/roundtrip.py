@@ -36,19 +36,19 @@ cells = {c.get("label"): c for c in json.load(open(report_path))["cells"]}
 
 def rates(path, label):
     records = [json.loads(line) for line in open(path)]
-    accepted = [r for r in records if r["accepted"] and r.get("positives")]
+    accepted = [r for r in records if r["accepted"] and r.get("positive_id")]
     queries = model.encode([r["query"] for r in accepted], normalize_embeddings=True, convert_to_numpy=True)
     scores = queries @ corpus.T
     top1 = top10 = 0
     for row, record in zip(scores, accepted):
-        target = row[position[record["positives"][0]["id"]]]
+        target = row[position[record["positive_id"]]]
         rank = int((row > target).sum()) + 1
         top1 += rank == 1
         top10 += rank <= 10
     seconds = cells[label]["seconds"]
     n = len(accepted)
     return {
-        "config": label, "passages": len({r["positives"][0]["id"] for r in records}), "records": len(records),
+        "config": label, "passages": len({r["positive_id"] for r in records}), "records": len(records),
         "accepted": n, "seconds": round(seconds, 1), "queries_per_minute": round(n / seconds * 60, 2),
         "top1": round(top1 / n, 3), "top10": round(top10 / n, 3),
     }

@@ -73,6 +73,22 @@ enum CrossEncoderExamples {
         return (examples, skipped)
     }
 
+    /// How many labelled lists (of at least two candidates) the teacher left in `index`'s order: a teacher that
+    /// echoes its input teaches the student the first-stage ranking, not its own judgement.
+    ///
+    /// - Returns: the unchanged lists and all lists compared.
+    static func unchangedOrders(_ set: SyntheticSet, index: BM25Index, group: Int) -> (unchanged: Int, lists: Int) {
+        var unchanged = 0
+        var lists = 0
+        for record in set.accepted where record.candidates.count >= 2 && !record.query.isEmpty {
+            let ids = record.candidates.prefix(group).map { $0.id ?? "" }
+            let first = index.rank(record.query, topK: ids.count).map(\.documentID)
+            lists += 1
+            if first == ids { unchanged += 1 }
+        }
+        return (unchanged, lists)
+    }
+
     /// `count` items of `items` drawn without replacement, in their original order; all of them when there are
     /// no more than `count`.
     static func sample(_ items: [String], count: Int, generator: inout SeededGenerator) -> [String] {

@@ -153,7 +153,7 @@ struct RankingTeacher: Teacher {
             interpreter,
             """
             ce_cl = train_cross ce on=queries loss=lce retriever=index corpus=data group=4 batch=2 lr=1e-3 max_length=48
-            ce_kd = train_cross ce on=ranked loss=ranknet corpus=data group=4 batch=2 lr=1e-3 max_length=48
+            ce_kd = train_cross ce on=ranked loss=ranknet retriever=index corpus=data group=4 batch=2 lr=1e-3 max_length=48
             ce_two = train_cross ce_cl on=ranked loss=ranknet corpus=data group=4 batch=2 lr=1e-3 max_length=48
             reranked = rerank ce_two run=run1 on=data top_k=3 max_length=48 batch=2
             scores = evaluate {bm25: run1, ce: reranked} on=data measures=["ndcg_cut.10", "recip_rank.10"]
@@ -176,6 +176,12 @@ struct RankingTeacher: Teacher {
                     + "\(queries.accepted.count - clGroups) records skipped), \(cl) steps of 2 groups, lr 0.001; loss "))
         #expect(lines[0].hasSuffix("; lce \(cl) steps; saved to .synthlab/models/repl/ce_cl"))
         #expect(lines.contains { $0.hasPrefix("train_cross ce_two: ranknet on ") && $0.contains("lce \(cl) steps → ranknet \(kd) steps") })
+        // the scripted teacher reverses every list, so none keeps BM25's order
+        #expect(
+            lines.contains {
+                $0.hasPrefix("train_cross ce_kd: ranknet on \(kdGroups) groups (the teacher's order of 4 candidates; "
+                    + "the teacher kept the retriever's order in 0 of \(kdGroups) lists")
+            })
         #expect(result.outputs.filter { if case .plot = $0 { true } else { false } }.count == 3)
 
         let two = try Self.object(interpreter, "ce_two", as: CrossEncoderObject.self)
@@ -209,6 +215,23 @@ struct RankingTeacher: Teacher {
         #expect(
             Self.scores(back, query: query.text, texts: ["vitamin d"], maxLength: 48)
                 == Self.scores(two, query: query.text, texts: ["vitamin d"], maxLength: 48))
+    }
+
+    @Test func standardLibraryPipelines() async throws {
+        let (interpreter, project) = try await Self.session()
+        defer { try? FileManager.default.removeItem(at: project) }
+        let result = try await runCell(
+            interpreter,
+            """
+            import "cross-encoder"
+            two = cl_then_kd ce queries ranked index data group=3 batch=2 max_length=48
+            scores = rerank_eval two run1 data top_k=3 max_length=48
+            print two.stages
+            """)
+        let two = try Self.object(interpreter, "two", as: CrossEncoderObject.self)
+        #expect(two.stages.map(\.loss) == ["lce", "ranknet"] && two.name == "cl_kd")
+        #expect(result.results["rerank"]?["reranked"]?["ndcg_cut.10"] != nil)
+        #expect(result.results["rerank"]?["first_stage"]?["recip_rank.10"] != nil)
     }
 
     @Test func persistsAsAReferenceAndRestoresTheSameModel() async throws {

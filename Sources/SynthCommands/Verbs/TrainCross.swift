@@ -30,7 +30,9 @@ package enum TrainCrossCommand: VerbCommand {
         keywords: [
             ArgSpec("on", .object("synthetic_set"), doc: "queries with positives (lce) or teacher-labelled candidates (ranknet)"),
             ArgSpec("loss", .choice(["lce", "ranknet"]), default: .string("lce"), doc: "the training objective"),
-            ArgSpec("retriever", .object("bm25_index"), optional: true, doc: "mines hard negatives (lce)"),
+            ArgSpec(
+                "retriever", .object("bm25_index"), optional: true,
+                doc: "mines hard negatives (lce); with ranknet, counts the lists whose order the teacher kept"),
             ArgSpec("corpus", .object("dataset"), optional: true, doc: "the dataset whose corpus holds passage texts"),
             ArgSpec("group", .int, default: .int(8), doc: "candidates per query (positive + negatives, or top of the ranking)"),
             ArgSpec("depth", .int, optional: true, doc: "negatives are drawn from the retriever's top `depth` (default `group`)"),
@@ -89,6 +91,10 @@ package enum TrainCrossCommand: VerbCommand {
             }
             built = CrossEncoderExamples.distillation(set, passage: lookup, group: group)
             source = "the teacher's order of \(group) candidates"
+            if let index = call.object("retriever", as: BM25Index.self) {
+                let (kept, lists) = CrossEncoderExamples.unchangedOrders(set, index: index, group: group)
+                source += "; the teacher kept the retriever's order in \(kept) of \(lists) lists"
+            }
         }
         guard built.examples.count >= 2 else {
             throw call.error("expected at least 2 training groups, found \(built.examples.count)")

@@ -30,7 +30,7 @@ private func primingTeacher() -> ScriptedTeacher {
 private func record(_ id: String, _ query: String) -> SyntheticRecord {
     SyntheticRecord(
         id: id, kind: "query", query: query,
-        positives: [SyntheticPassage(id: "d-\(id)", text: "A passage about \(id).", origin: "corpus")])
+        positives: [SyntheticPassage(id: "d-\(id)", text: "1234 5678.", origin: "corpus")])
 }
 
 private func number(_ value: Value?) -> Double? { value?.doubleValue }
@@ -147,6 +147,20 @@ private func numbers(_ value: Value?) -> [Double]? {
         // Binomial(300, 0.5): standard deviation 0.029; 4 of them either side.
         #expect(abs(trace.acceptanceRate - 0.5) < 0.116)
         #expect(trace.acceptedCount == out.records.filter { $0.query.hasSuffix("'") }.count)
+    }
+
+    @Test func revisionsCopiedFromThePassageAreNeverAccepted() async throws {
+        // The revision "x'" has the higher reward but is copied from the passage: no rule, not even
+        // `always`, may accept it.
+        let copier = SyntheticRecord(
+            id: "x", kind: "query", query: "x",
+            positives: [SyntheticPassage(id: "d", text: "The passage says X' here.", origin: "corpus")])
+        let out = try await chains([copier], rewards: ["x": 0, "x'": 1], rule: .always, steps: 1)
+        let proposal = try #require(out.critique?.chains.first?.proposals.first)
+        #expect(proposal.reward == 1 && proposal.probability == 0 && !proposal.accepted)
+        #expect(proposal.rejection == "query copied from passage")
+        #expect(out.records[0].query == "x")
+        #expect(out.field("critique")?.field("invalid")?.doubleValue == 1)
     }
 
     @Test func traceSurvivesPersistAndRestore() async throws {

@@ -17,7 +17,7 @@ package enum CritiqueCommand: VerbCommand {
             both: `judge` (log of the teacher's yes/no relevance probability) or `retrieval` (reciprocal rank of the \
             positive passage in the `top_k` of `index`, a BM25 or dense index). Rules: `metropolis` (accept with \
             probability min(1, exp((r' − r)/temperature)), Distilled Self-Critique), `strict` (only \
-            improvements), `always`. Shows the acceptance rate and the mean reward before and after; returns a \
+            improvements), `always`; a revision copied from the passage is never accepted. Shows the acceptance rate and the mean reward before and after; returns a \
             new `synthetic_set` whose `critique` field holds every chain: `rewards_before`, `rewards_after`, \
             `rewards_proposed`, `acceptance_rate`, `acceptance_by_step`, `trace` and more.
             """,

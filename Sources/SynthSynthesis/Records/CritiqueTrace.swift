@@ -65,12 +65,16 @@ package struct CritiqueTrace: Sendable, Equatable, Codable {
         /// α, the probability the rule gave to accepting it.
         package var probability: Double
         package var accepted: Bool
+        /// Why the revision could not be accepted whatever its reward (`query copied from passage`), `nil`
+        /// for a valid revision.
+        package var rejection: String?
 
-        package init(step: Int, reward: Double, probability: Double, accepted: Bool) {
+        package init(step: Int, reward: Double, probability: Double, accepted: Bool, rejection: String? = nil) {
             self.step = step
             self.reward = reward
             self.probability = probability
             self.accepted = accepted
+            self.rejection = rejection
         }
     }
 
@@ -101,7 +105,7 @@ package struct CritiqueTrace: Sendable, Equatable, Codable {
         "acceptance_by_step",
         "mean_acceptance_probability", "rewards_before", "rewards_after", "rewards_proposed",
         "mean_before",
-        "mean_after", "improved", "worse", "unchanged", "trace",
+        "mean_after", "improved", "worse", "unchanged", "invalid", "trace",
     ]
 
     /// A record with ``fieldNames``: counts, rates, reward lists (one entry per chain, or per proposal for
@@ -131,6 +135,7 @@ package struct CritiqueTrace: Sendable, Equatable, Codable {
         r["improved"] = .int(zip(before, after).filter { $1 > $0 }.count)
         r["worse"] = .int(zip(before, after).filter { $1 < $0 }.count)
         r["unchanged"] = .int(zip(before, after).filter { $1 == $0 }.count)
+        r["invalid"] = .int(all.filter { $0.rejection != nil }.count)
         r["trace"] = .list(
             chains.map { chain in
                 .record(

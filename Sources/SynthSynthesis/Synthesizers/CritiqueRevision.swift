@@ -117,11 +117,19 @@ package struct CritiqueRevision: Sendable {
                 }
                 stats.proposals += 1
                 lastCritique = critique.value
-                let probability = me.rule.acceptanceProbability(current: currentReward, proposed: proposedReward)
-                let accepted = me.rule.accept(current: currentReward, proposed: proposedReward, using: &random)
+                // A revision copied from the passage (a cheap way to win a retrieval reward) has probability 0;
+                // one uniform is still drawn so the chain's random stream stays aligned.
+                let copied = passage.lowercased().contains(
+                    revision.value.lowercased().trimmingCharacters(in: .punctuationCharacters.union(.whitespaces)))
+                let invalid: String? = copied ? "query copied from passage" : nil
+                let probability =
+                    invalid == nil ? me.rule.acceptanceProbability(current: currentReward, proposed: proposedReward) : 0
+                let accepted =
+                    me.rule.accept(current: currentReward, proposed: proposedReward, using: &random) && invalid == nil
                 chain.proposals.append(
                     CritiqueTrace.Proposal(
-                        step: step + 1, reward: proposedReward, probability: probability, accepted: accepted))
+                        step: step + 1, reward: proposedReward, probability: probability, accepted: accepted,
+                        rejection: invalid))
                 if accepted {
                     stats.accepted += 1
                     acceptedSteps += 1

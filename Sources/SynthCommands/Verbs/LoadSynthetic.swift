@@ -9,11 +9,11 @@ package enum LoadSyntheticCommand: VerbCommand {
         name: "load", subcommand: "synthetic",
         summary: "load an exported synthetic set (.jsonl.gz) and import its stored teacher answers",
         discussion: """
-            Reads a portable archive written by `export` (a `synthetic_set` to a `.jsonl.gz` path, or the same \\
-            file uncompressed), relative to the notebook folder. The result is the set as exported: records with \\
-            their provenance, counts and steps. The teacher answers it carries are added to the project's \\
-            response store (`.synthlab/llm.sqlite`; rows already there are kept), so the cells that made the set \\
-            replay on this machine without the teacher, even with `--offline`. The file's hash is recorded for \\
+            Reads a portable archive written by `export` (a `synthetic_set` to a `.jsonl.gz` path, or the same \
+            file uncompressed), relative to the notebook folder. The result is the set as exported: records with \
+            their provenance, counts and steps. The teacher answers it carries are added to the project's \
+            response store (`.synthlab/llm.sqlite`; rows already there are kept), so the cells that made the set \
+            replay on this machine without the teacher, even with `--offline`. The file's hash is recorded for \
             the cache.
             """,
         keywords: [

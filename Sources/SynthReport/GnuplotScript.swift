@@ -89,7 +89,15 @@ package enum GnuplotScript {
             lines.append("set boxwidth \(number(width * 0.9))")
             lines.append("set style fill solid 0.75 border -1")
             lines.append("set xrange [\(number(binning.low)):\(number(binning.high))]")
-            if !logY { lines.append("set yrange [0:*]") }
+            if !logY {
+                // Counts are whole numbers: tics every 1, 2, 5, 10, … so that about 4–10 are drawn.
+                let most = plot.series.map { binning.counts($0.y).max() ?? 0 }.max() ?? 0
+                let step =
+                    [1, 2, 5].flatMap { unit in (0..<7).map { unit * Int(pow(10, Double($0))) } }.sorted()
+                    .first { most / $0 <= 10 } ?? 1
+                lines.append("set yrange [0:*]")
+                lines.append("set ytics \(step)")
+            }
             for (s, series) in plot.series.enumerated() {
                 let shift = (Double(s) - Double(count - 1) / 2) * width
                 lines.append("$D\(s) << EOD")

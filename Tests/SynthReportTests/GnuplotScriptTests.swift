@@ -43,12 +43,25 @@ private func datablock(_ name: String, in script: String) -> [String] {
         let script = GnuplotScript.script(for: plot, output: "/tmp/h.svg")
         #expect(script.contains("set xrange [0:1]"))
         #expect(script.contains("set yrange [0:*]"))
+        #expect(script.contains("set ytics 1"))  // whole counts
         #expect(script.contains("set boxwidth 0.225"))
         // Bin centres 0.25 and 0.75, each series shifted by a quarter of the bin width.
         #expect(datablock("$D0", in: script) == ["0.125 2", "0.625 2"])
         #expect(datablock("$D1", in: script) == ["0.375 0", "0.875 4"])
         #expect(script.contains("$D1 using 1:2 with boxes lc rgb '#d62728' title 'after' noenhanced"))
         #expect(!script.contains("logscale"))
+    }
+
+    @Test func histogramCountTicsAreWholeNumbers() {
+        func tics(_ n: Int) -> String {
+            let plot = Plot(
+                kind: .histogram, title: "", series: [Series(name: "a", x: [], y: Array(repeating: 1, count: n))])
+            return GnuplotScript.script(for: plot, output: "o.svg")
+        }
+        #expect(tics(3).contains("set ytics 1\n"))
+        #expect(tics(15).contains("set ytics 2\n"))
+        #expect(tics(45).contains("set ytics 5\n"))
+        #expect(tics(300).contains("set ytics 50\n"))
     }
 
     @Test func logAxesDropEmptyBinsAndZeroFloors() {

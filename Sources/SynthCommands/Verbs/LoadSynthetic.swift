@@ -37,9 +37,27 @@ package enum LoadSyntheticCommand: VerbCommand {
             for row in archive.responses where try await store.save(row) { imported += 1 }
         }
         let set = archive.set
+        let passages = Set(set.records.compactMap { $0.positive?.id }).count
         let text =
-            "loaded \(path): \(set.records.count) records (\(set.accepted.count) accepted), "
+            "loaded \(path): \(set.records.count) records (\(set.accepted.count) accepted) for \(passages) passages, "
             + "\(archive.responses.count) teacher answers (\(imported) new in the response store)"
-        return VerbOutcome(value: .object(set), outputs: [.text(text)], filesRead: PathPolicy.hashes(of: [url]))
+        return VerbOutcome(
+            value: .object(set), outputs: [.text(text), .text(cost(archive.responses))],
+            filesRead: PathPolicy.hashes(of: [url]))
+    }
+
+    /// The teacher cost the archive records: calls, tokens, summed call time and the wall-clock span.
+    static func cost(_ responses: [StoredResponse]) -> String {
+        guard let first = responses.map(\.createdAt).min(), let last = responses.map(\.createdAt).max() else {
+            return "synthesis cost: no teacher answers in the archive"
+        }
+        let prompt = responses.reduce(0) { $0 + $1.promptTokens }
+        let completion = responses.reduce(0) { $0 + $1.completionTokens }
+        let seconds = responses.reduce(0) { $0 + $1.latency }
+        let span = last.timeIntervalSince(first)
+        return String(
+            format: "synthesis cost: %d calls, %d prompt + %d completion tokens, %.2f h of summed call time, "
+                + "%.2f h from first to last answer (interruptions included)",
+            responses.count, prompt, completion, seconds / 3600, span / 3600)
     }
 }

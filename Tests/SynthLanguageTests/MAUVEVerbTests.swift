@@ -177,9 +177,10 @@ import Testing
             gen = ["vitamin d and bone health", "heart disease and sleep", "cancer risk from smoking"]
             m = evaluate mauve a=gen b=data split="test" clusters=2
             docs = evaluate mauve a=gen b=data texts="corpus" clusters=2 limit=4
-            print m.a_count m.b_count docs.b_count
+            mixed = evaluate mauve a=data b=data split="test" b_texts="corpus" clusters=2 limit=5
+            print m.a_count m.b_count docs.b_count mixed.a_count mixed.b_count
             """)
-        #expect(result.outputs.last == .text("3 3 4"))
+        #expect(result.outputs.last == .text("3 3 4 3 5"))
         #expect(result.filesRead.keys.contains { $0.hasSuffix("model.safetensors") })
         let mauve = try #require(interpreter.variables["m"]?.field("mauve")?.doubleValue)
         #expect(mauve > 0 && mauve <= 1)

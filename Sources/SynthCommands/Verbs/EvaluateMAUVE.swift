@@ -11,7 +11,8 @@ package enum EvaluateMAUVECommand: VerbCommand {
         summary: "MAUVE between two sets of texts: the area under their divergence frontier (1 = indistinguishable)",
         discussion: """
             Each set is a list of strings, a synthetic set (its accepted records' queries, or their texts), a \
-            dataset (its queries, those of `split` when given, or its documents with `texts="corpus"`), or \
+            dataset (its queries, those of `split` when given, or its documents with `texts="corpus"`; `b_split` \
+            and `b_texts` choose differently for `b`), or \
             precomputed feature vectors (a list of lists of numbers; both sets then must be vectors). Texts are \
             embedded with `encoder`: MiniLM by default, `smollm2` for the final hidden state at the last token \
             of the core's SmolLM2-135M (as `mauve-text` featurises with GPT-2), or any encoder. Then \
@@ -47,8 +48,13 @@ package enum EvaluateMAUVECommand: VerbCommand {
                 validate: positive("restarts")),
             ArgSpec(
                 "texts", .choice(["queries", "corpus"]), default: .string("queries"),
-                doc: "which texts of a dataset"),
-            ArgSpec("split", .string, optional: true, doc: "a dataset's judged queries of this split (default: all)"),
+                doc: "which texts of a dataset (`a` or `b`)"),
+            ArgSpec(
+                "split", .string, optional: true,
+                doc: "use a dataset's judged queries of this split (default: all queries)"),
+            ArgSpec(
+                "b_texts", .choice(["queries", "corpus"]), optional: true, doc: "`texts` for `b` only"),
+            ArgSpec("b_split", .string, optional: true, doc: "`split` for `b` only"),
             ArgSpec(
                 "limit", .int, optional: true, doc: "use at most this many texts of each set (the first ones)",
                 validate: positive("limit")),
@@ -78,8 +84,12 @@ package enum EvaluateMAUVECommand: VerbCommand {
 
     package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
         let limit = call.int("limit")
-        let a = try MAUVEInput.read(call["a"], name: "a", call: call, limit: limit)
-        let b = try MAUVEInput.read(call["b"], name: "b", call: call, limit: limit)
+        let a = try MAUVEInput.read(
+            call["a"], name: "a", call: call, split: call.string("split"), corpus: call.string("texts") == "corpus",
+            limit: limit)
+        let b = try MAUVEInput.read(
+            call["b"], name: "b", call: call, split: call.string("b_split") ?? call.string("split"),
+            corpus: (call.string("b_texts") ?? call.string("texts")) == "corpus", limit: limit)
         var filesRead: [String: String] = [:]
         let p: [[Double]]
         let q: [[Double]]

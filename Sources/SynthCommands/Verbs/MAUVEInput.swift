@@ -18,7 +18,9 @@ enum MAUVEInput {
     /// The texts or vectors of argument `name`: a list of strings, a list of number lists, a synthetic set
     /// (accepted records' queries, else their texts) or a dataset (queries, or documents with
     /// `texts="corpus"`). Empty strings are dropped (as `mauve-text` does); at most `limit` items are kept.
-    static func read(_ value: Value?, name: String, call: VerbCall, limit: Int?) throws -> MAUVEInput {
+    static func read(
+        _ value: Value?, name: String, call: VerbCall, split: String?, corpus: Bool, limit: Int?
+    ) throws -> MAUVEInput {
         let input: MAUVEInput
         switch value {
         case .list(let items)?:
@@ -30,9 +32,9 @@ enum MAUVEInput {
         case .object(let set as SyntheticSet)?:
             input = .texts(set.accepted.flatMap { $0.query.isEmpty ? $0.texts : [$0.query] })
         case .object(let dataset as BEIRDataset)?:
-            if call.string("texts") == "corpus" {
+            if corpus {
                 input = .texts(dataset.corpus.map { $0.title.isEmpty ? $0.text : $0.title + " " + $0.text })
-            } else if let split = call.string("split") {
+            } else if let split {
                 let chosen = try DatasetSplit.choose(split, in: dataset, call: call)
                 input = .texts(try dataset.queries(split: chosen).map(\.text))
             } else {

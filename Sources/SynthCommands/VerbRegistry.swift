@@ -28,6 +28,7 @@ package enum VerbRegistry {
         SynthesizeQueriesCommand.self,
         SynthesizeSyntrieverCommand.self,
         SynthesizeRankedCommand.self,
+        SynthesizeTargetedCommand.self,
         VerifyCommand.self,
         FilterCommand.self,
         CritiqueCommand.self,

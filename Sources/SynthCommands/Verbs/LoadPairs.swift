@@ -10,7 +10,9 @@ package enum LoadPairsCommand: VerbCommand {
             `stsb` and `sickr` name the shared copies (`../shared/data/stsb/stsb.tsv`, `sickr/sickr.tsv`, or \
             `$SYNTHLAB_DATA/<name>/<name>.tsv`); `path` reads any file with the header \
             `sentence1<TAB>sentence2<TAB>score<TAB>split`, relative to the notebook. Fields: `name`, `split`, \
-            `count`, `scores`.
+            `count`, `scores`, and `sentences`: the distinct first sentences in a fixed pseudo-random order (by \
+            a hash of the text), so any prefix is a sample across the file's genres, e.g. anchors for \
+            `synthesize ranked from=pairs.sentences anchors=20`.
             """,
         paper: "Cer et al. 2017, SemEval-2017 Task 1 (STS Benchmark); Marelli et al. 2014, SICK",
         keywords: [

@@ -110,9 +110,11 @@ package final class LlamaModel: Sendable {
     /// - Parameters:
     ///   - prompt: token ids (include BOS / the chat template yourself, see ``BPETokenizer``).
     ///   - prefixEmbeddings: optional `[p, d]` rows placed before the prompt's embeddings (soft prompts).
+    ///   - stopAtEndOfGeneration: stop at ``BPETokenizer/endOfGeneration`` tokens (false: always `maxTokens`).
     /// - Returns: the generated token ids.
     package func generate(
-        prompt: [Int32], maxTokens: Int, sampler: Sampler, prefixEmbeddings: Tensor? = nil
+        prompt: [Int32], maxTokens: Int, sampler: Sampler, prefixEmbeddings: Tensor? = nil,
+        stopAtEndOfGeneration: Bool = true
     ) -> [Int32] {
         var sampler = sampler
         var input = embed(tokens: prompt)
@@ -124,7 +126,7 @@ package final class LlamaModel: Sendable {
         while true {
             let logits = outputLogits(hidden, lastRowOnly: true)
             let token = logits.withUnsafeBufferPointer { sampler.sample($0) }
-            if tokenizer.endOfGeneration.contains(token) { break }
+            if stopAtEndOfGeneration && tokenizer.endOfGeneration.contains(token) { break }
             generated.append(token)
             if generated.count == maxTokens { break }
             hidden = forward(embed(tokens: [token]), cache: &cache)

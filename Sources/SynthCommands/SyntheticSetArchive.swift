@@ -142,7 +142,8 @@ package struct SyntheticSetArchive: Sendable {
             }
         }
         guard let header else {
-            throw Diagnostic(.error, "expected a synthetic set header, found an empty file", at: SourceLocation(file: file))
+            throw Diagnostic(
+                .error, "expected a synthetic set header, found an empty file", at: SourceLocation(file: file))
         }
         guard header.records == records.count else {
             throw Diagnostic(

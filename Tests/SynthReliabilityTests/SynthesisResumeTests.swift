@@ -124,7 +124,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: killed.url("out.jsonl").path))
         let store = try ResponseStore(path: killed.url(".synthlab/llm.sqlite"))
         let stored = try await store.count()
-        #expect(stored >= Self.passages / 4 && stored < Self.passages)
+        // Answered calls are stored as they arrive (the last one or two may still have been on the way).
+        #expect(stored >= Self.passages / 4 - 2 && stored < Self.passages)
         usleep(1_000_000)  // requests the killed run left in flight still reach the log
         let before = Self.requestCount(serverFolder)
 

@@ -45,7 +45,8 @@ package enum ExportCommand: VerbCommand {
             case "trec", "run", "txt": format = "trec"
             default:
                 throw call.error(
-                    "expected a path ending in .jsonl, .json or .trec (optionally .gz), found \"\(url.lastPathComponent)\"",
+                    "expected a path ending in .jsonl, .json or .trec (optionally .gz), "
+                        + "found \"\(url.lastPathComponent)\"",
                     notes: ["or give format=\"jsonl\", \"json\" or \"trec\""])
             }
         }
@@ -58,7 +59,8 @@ package enum ExportCommand: VerbCommand {
                 value: .string(url.path),
                 outputs: [
                     .text(
-                        "wrote \(path): \(set.records.count) records, \(archive.responses.count) stored teacher answers")
+                        "wrote \(path): \(set.records.count) records, "
+                            + "\(archive.responses.count) stored teacher answers")
                 ])
         }
         let text: String

@@ -26,11 +26,12 @@ package enum LLMCommand: VerbCommand {
                 doc: "an OpenAI-compatible base URL (`…/v1`) instead of the local server"),
             ArgSpec("key_env", .string, optional: true, doc: "environment variable holding the endpoint's API key"),
             ArgSpec(
-                "parallel", .int, default: .int(2),
-                doc: "local server slots (requests decoded together; BENCHMARKS.md, query cost)"),
+                "parallel", .int, default: .int(1),
+                doc: "local server slots (decoded together; on 2 cores they add no throughput, BENCHMARKS.md)"),
             ArgSpec("context", .int, default: .int(2048), doc: "local server context size in tokens per slot"),
             ArgSpec(
-                "concurrency", .int, optional: true, doc: "requests in flight at once (default: `parallel`, at least 2)"),
+                "concurrency", .int, optional: true,
+                doc: "requests in flight at once (default: `parallel`, at least 2)"),
             ArgSpec("attempts", .int, default: .int(3), doc: "tries per item when an answer is malformed"),
         ],
         result: "teacher",
@@ -40,7 +41,7 @@ package enum LLMCommand: VerbCommand {
         let model = call.string("model") ?? "qwen"
         let store = try ResponseStore(path: context.stateFolder.appendingPathComponent("llm.sqlite"))
         let attempts = max(1, call.int("attempts") ?? 3)
-        let parallel = max(1, call.int("parallel") ?? 2)
+        let parallel = max(1, call.int("parallel") ?? 1)
         let concurrency = max(1, call.int("concurrency") ?? max(2, parallel))
         let teacher: any Teacher
         let source: String

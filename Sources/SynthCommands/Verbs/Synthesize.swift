@@ -12,9 +12,9 @@ package enum SynthesizeQueriesCommand: VerbCommand {
             Takes `docs` documents of the corpus from `offset` (or `max_passages`, up to the whole corpus) and \
             asks the teacher for `per_doc` queries each in one request (JSON-constrained output, the passage cut \
             to `passage_chars` characters, about the 256 word-pieces the student reads; instructions and \
-            examples come first so llama.cpp's prompt cache reuses them). Several queries per call with parallel \
-            server slots (`llm parallel=`) write about 3x as many queries per minute as one query per call \
-            (BENCHMARKS.md, query cost). With `max_minutes`, no passage starts after the budget: the result holds \
+            examples come first so llama.cpp's prompt cache reuses them). Four queries per call with the \
+            `claim-queries` template write more queries per minute than one per call at a higher round-trip \
+            rate (BENCHMARKS.md, query cost). With `max_minutes`, no passage starts after the budget: the result holds \
             the passages done so far (usable for training), and a re-run replays them from the response store \
             and continues (give such cells `#| cache: false`). Progress shows passages done, new passages per \
             minute and the ETA. Queries that are empty, shorter than three words, duplicated or copied from the \
@@ -27,7 +27,7 @@ package enum SynthesizeQueriesCommand: VerbCommand {
             ArgSpec("from", .object("dataset"), doc: "the dataset whose corpus passages are used"),
             ArgSpec("teacher", .object("teacher"), doc: "the LLM (from `llm`)"),
             ArgSpec(
-                "per_doc", .int, default: .int(QueryGeneration.tunedPerPassage),
+                "per_doc", .int, default: .int(QueryGeneration.defaultPerPassage),
                 doc: "queries asked per passage (one call)"),
             ArgSpec("docs", .int, default: .int(20), doc: "how many passages to use"),
             ArgSpec("offset", .int, default: .int(0), doc: "index of the first passage in the corpus"),
@@ -71,7 +71,7 @@ package enum SynthesizeQueriesCommand: VerbCommand {
             SyntheticPassage(id: $0.id, text: $0.indexedText, origin: "corpus")
         }
         let generation = QueryGeneration(
-            template: template, perPassage: call.int("per_doc") ?? QueryGeneration.tunedPerPassage,
+            template: template, perPassage: call.int("per_doc") ?? QueryGeneration.defaultPerPassage,
             passageCharacters: characters, seed: call.int("seed") ?? 0, concurrency: teacher.concurrency,
             maxTokens: call.int("max_tokens"))
         let deadline = minutes.map { ContinuousClock.now + .milliseconds(Int($0 * 60_000)) }

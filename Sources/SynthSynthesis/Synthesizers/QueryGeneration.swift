@@ -23,9 +23,10 @@ package struct QueryGeneration: Sendable {
     package var concurrency: Int
     package var maxTokens: Int?
 
-    /// The default queries per call of `synthesize queries`, chosen by `bench/query-cost`: several
-    /// queries share one passage prompt, so each costs a fraction of a one-query call.
-    package static let tunedPerPassage = 4
+    /// The default queries per call of `synthesize queries`. Four per call write ~1.5x as many queries
+    /// per minute (`bench/query-cost`), but with the one-claim examples of `claim-query`/`inpars-query`
+    /// the 0.5B teacher then repeats and copies itself; ask for four with `claim-queries`.
+    package static let defaultPerPassage = 2
 
     package init(
         template: PromptTemplate, perPassage: Int = 2, passageCharacters: Int = 1000, seed: Int = 0,

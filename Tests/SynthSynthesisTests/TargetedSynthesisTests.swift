@@ -89,9 +89,9 @@ struct TargetedSynthesisTests {
 
     @Test func textVariantAndPairSplitting() throws {
         var synthesis = Self.synthesis(.text, steps: 0, folder: nil)
-        synthesis.separator = "\nTitle:"
+        synthesis.separator = "Title:"
         let result = try synthesis.run(targets: Self.targets, contexts: [], textPrompt: Self.codec.encode("write."))
-        // The character codec cannot produce a line break, so every sample lacks the title part.
+        // The character codec cannot produce a colon, so every sample lacks the title part.
         #expect(result.set.records.allSatisfy { $0.rejection == "no Title: part" })
         #expect(result.set.records.allSatisfy { $0.provenance.first?.template == "text-prompt" })
         #expect(result.report.losses.isEmpty)

@@ -14,8 +14,8 @@ package enum SynthesizeTargetedCommand: VerbCommand {
         discussion: """
             SoftSRV. The target sample is a list of strings, or the first `sample` judged queries of a dataset's \
             `split` (`format="query"`), optionally followed by their first relevant document's title \
-            (`format="pair"`: `claim⏎Title: title`, split back into query and positive in the records, so \
-            `train` can use them). The LM (`lm="local_core"`: SmolLM2-135M-Instruct from \
+            (`format="pair"`: `claim⏎Title: title`, split back at the first `Title:` (any case) into query and \
+            positive in the records, so `train` can use them). The LM (`lm="local_core"`: SmolLM2-135M-Instruct from \
             `$SYNTHLAB_HOME/models`, run in the Swift core) stays frozen; only the prompt is trained, by \
             next-token loss on the targets given the prompt, with AdamW for `steps` steps of `batch` examples. \
             `variant`: `shared` is one learned prompt of `prompt_tokens` vectors; `mixture` mixes `components` \
@@ -139,7 +139,7 @@ package enum SynthesizeTargetedCommand: VerbCommand {
         synthesis.sampler = SoftPromptSampler(
             temperature: Float(call.double("temperature") ?? 0.8), topP: Float(call.double("top_p") ?? 0.95),
             maxTokens: maxTokens, noise: Float(call.double("noise") ?? 0.2), batch: 8, seed: seed)
-        synthesis.separator = format == "pair" && call.object("from", as: BEIRDataset.self) != nil ? "\nTitle:" : nil
+        synthesis.separator = format == "pair" && call.object("from", as: BEIRDataset.self) != nil ? "Title:" : nil
         let folder = context.modelFolder(named: call.string("name") ?? "softsrv-\(variant.name)")
         if variant != .text {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -80,7 +80,8 @@ package struct TargetedSynthesis: Sendable {
     /// Number of samples generated.
     package var count = 32
     package var seed: UInt64 = 0
-    /// Splits each generation into query and positive (for example `"\nEvidence:"`); nil keeps whole texts.
+    /// Splits each generation into query and positive at its first occurrence (case-insensitive, for example
+    /// `"Title:"`); nil keeps whole texts.
     package var separator: String?
     /// Folder for `state.json` (nil: no checkpoint).
     package var checkpoint: URL?
@@ -200,7 +201,7 @@ package struct TargetedSynthesis: Sendable {
             var positives: [SyntheticPassage] = []
             var missingSeparator = false
             if let separator {
-                if let range = text.range(of: separator) {
+                if let range = text.range(of: separator, options: .caseInsensitive) {
                     query = String(text[..<range.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
                     let evidence = String(text[range.upperBound...]).trimmingCharacters(in: .whitespacesAndNewlines)
                     positives = [SyntheticPassage(text: evidence, origin: "synthetic")]

@@ -23,6 +23,7 @@ package enum VerbRegistry {
         EvaluateMAUVECommand.self,
         CompareCommand.self,
         SimilarityCommand.self,
+        BootstrapCommand.self,
         TableCommand.self,
         LLMCommand.self,
         SynthesizeQueriesCommand.self,

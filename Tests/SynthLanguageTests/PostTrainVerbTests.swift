@@ -200,3 +200,66 @@ struct ChainTeacher: Teacher {
         #expect(items.map { if case .string(let s) = $0 { s } else { "" } } == sample)
     }
 }
+
+@Suite struct BootstrapVerbTests {
+    static let gold: [Double] = (0..<60).map { Double(($0 * 37) % 60) / 12 }
+
+    @Test func identicalSystemsDifferByExactlyZero() {
+        let noisy = Self.gold.enumerated().map { $0.element + Double(($0.offset * 13) % 7) }
+        let result = BootstrapCommand.intervals(
+            cosines: [noisy, noisy], gold: Self.gold, trials: 200, level: 0.95, seed: 1)
+        #expect(result[0].delta == nil)
+        let delta = try! #require(result[1].delta)
+        #expect(delta.value == 0 && delta.low == 0 && delta.high == 0 && delta.p == 1)
+        #expect(result[0].low < result[0].spearman && result[0].spearman < result[0].high)
+        // Seeded: the same seed gives the same intervals, another seed other ones.
+        #expect(
+            BootstrapCommand.intervals(cosines: [noisy], gold: Self.gold, trials: 200, level: 0.95, seed: 1)[0]
+                == result[0])
+        #expect(
+            BootstrapCommand.intervals(cosines: [noisy], gold: Self.gold, trials: 200, level: 0.95, seed: 2)[0]
+                != result[0])
+    }
+
+    @Test func aPerfectSystemBeatsANoisyOneSignificantly() {
+        let noisy = Self.gold.enumerated().map { $0.element + Double(($0.offset * 13) % 7) }
+        let result = BootstrapCommand.intervals(
+            cosines: [noisy, Self.gold], gold: Self.gold, trials: 500, level: 0.95, seed: 3)
+        #expect(abs(result[1].spearman - 100) < 1e-9 && abs(result[1].low - 100) < 1e-9 && abs(result[1].high - 100) < 1e-9)
+        let delta = try! #require(result[1].delta)
+        #expect(abs(delta.value - (100 - result[0].spearman)) < 1e-9)
+        #expect(delta.low > 0 && delta.p < 0.01)
+    }
+
+    @Test func runsOnSentencePairsAndRejectsBadArguments() async throws {
+        let (interpreter, project) = try PostTrainVerbTests.interpreter()
+        defer { try? FileManager.default.removeItem(at: project) }
+        let pairs = SentencePairs(
+            name: "tiny", split: "test",
+            pairs: [
+                ("cats purr", "cats purr", 5.0), ("dogs bark", "the market", 0.5), ("p53 protein", "a protein", 3.0),
+                ("the dogs", "dogs bark", 3.5), ("a market", "cats", 0.2),
+            ].map { SentencePairs.Pair(first: $0.0, second: $0.1, score: $0.2) })
+        interpreter.restore("pairs", .object(pairs))
+        let result = try await runCell(
+            interpreter, "base = encoder \"tiny-bert\"\nother = encoder \"tiny-bert\"\nci = bootstrap base other on=pairs trials=50")
+        guard case .table(let table)? = result.outputs.first else {
+            Issue.record("expected a table")
+            return
+        }
+        #expect(table.rows.map(\.label) == ["base", "other"])
+        #expect(table.rows[1].cells[2].text == "0.00")
+        #expect(table.rows[1].cells[4].text == "1.000")
+        for (source, message) in [
+            ("x = bootstrap base on=pairs trials=5", "expected at least 10 trials, found 5"),
+            ("x = bootstrap base on=pairs level=1.5", "expected a level between 0 and 1, found 1.5"),
+        ] {
+            do {
+                try await runCell(interpreter, source)
+                Issue.record("expected an error for \(source)")
+            } catch let error as Diagnostic {
+                #expect(error.message == message)
+            }
+        }
+    }
+}

@@ -126,6 +126,7 @@ package actor LocalLLMServer {
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
+        inheritNiceness(watchdog.processIdentifier, serverPID)
         let server = LocalLLMServer(
             endpoint: endpoint, port: port, model: model, serverPID: serverPID, logFile: logFile, watchdog: watchdog,
             folder: folder)
@@ -138,6 +139,21 @@ package actor LocalLLMServer {
             throw error
         }
         return server
+    }
+
+    /// Gives the watchdog and the server the niceness of synthlab's main thread: on Linux niceness is
+    /// per thread and the worker thread that starts the server runs at 0, so a `nice -n 19 synthlab run …`
+    /// meant to use idle CPU only would otherwise run its teacher at normal priority.
+    private static func inheritNiceness(_ pids: Int32...) {
+        #if canImport(Glibc)
+            let which = __priority_which_t(PRIO_PROCESS.rawValue)
+        #else
+            let which = PRIO_PROCESS
+        #endif
+        errno = 0
+        let niceness = getpriority(which, id_t(getpid()))
+        guard errno == 0, niceness > 0 else { return }
+        for pid in pids { _ = setpriority(which, id_t(pid), niceness) }
     }
 
     private func waitUntilHealthy(deadline: ContinuousClock.Instant, timeout: Double) async throws {

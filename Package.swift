@@ -38,7 +38,7 @@ let package = Package(
         .systemLibrary(name: "CSynthZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Foundation layer
-        .target(name: "SynthValues", swiftSettings: swiftSettings),
+        .target(name: "SynthValues", swiftSettings: numericSettings),  // -O in debug too: SHA-256 of model files
 
         // MARK: Core
         .target(name: "SynthMetrics", dependencies: ["SynthValues"], swiftSettings: numericSettings),
@@ -101,6 +101,9 @@ let package = Package(
         .executableTarget(
             name: "TrainStepBench", dependencies: ["SynthModels", "SynthTensor"], path: "bench/train-step",
             exclude: ["pytorch_step.py", "run"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "DecoderBench", dependencies: ["SynthDecoder"], path: "bench/decoder", exclude: ["run"],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "SoftSRVStepBench", dependencies: ["SynthDecoder", "SynthTensor"], path: "bench/softsrv-step",
             exclude: ["run"], swiftSettings: swiftSettings),

@@ -7,6 +7,7 @@ package enum ObjectRegistry {
     package static let persistable: [any PersistableObject.Type] = [
         BEIRDataset.self, BM25Index.self, RunObject.self, EvaluationObject.self, SyntheticSet.self,
         CrossEncoderObject.self,
+        EncoderObject.self, DenseIndexObject.self,
     ]
 
     /// The type saved under `name`, if any.

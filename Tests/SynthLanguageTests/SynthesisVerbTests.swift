@@ -79,7 +79,7 @@ struct ScriptedTeacher: Teacher {
     @Test func synthesizeRequiresASubcommand() async throws {
         let interpreter = try makeInterpreter()
         let error = try #require(try await diagnostic(in: interpreter, "q = synthesize querys from=data", line: 1))
-        #expect(error.message == "expected a subcommand of `synthesize` (queries, syntriever, ranked), found `querys`")
+        #expect(error.message == "expected a subcommand of `synthesize` (queries, syntriever, ranked, targeted), found `querys`")
         #expect(error.notes == ["did you mean `queries`?"])
         #expect(error.location?.column == 16)
     }

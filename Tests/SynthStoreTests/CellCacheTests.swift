@@ -42,7 +42,7 @@ private struct Opaque: DomainObject {
         #expect(found.results == entry.results)
         #expect(found.llm.requestsNew == 2)
         #expect(found.outputs.count == 2)
-        if case .table(let t) = found.outputs[1] { #expect(t.rows[0].cells[0].number!.isNaN) } else { Issue.record("table") }
+        if case .table(let t) = found.outputs[1] { #expect(t.rows[0].cells[0].number!.isNaN) } else { Issue.record("table: \(found.outputs[1])") }
         #expect(try reopened.lookup(key: "other", root: folder) == nil)
         #expect(try reopened.count() == 1)
         try reopened.remove(label: "first")

@@ -40,20 +40,10 @@ struct CrossEncoderManifest: Codable, Equatable {
         return hasher.finalize().hex
     }
 
-    func write(into folder: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(self), to: folder.appendingPathComponent(Self.fileName))
-    }
+    func write(into folder: URL) throws { try ManifestFile.write(self, named: Self.fileName, into: folder) }
 
     static func read(from folder: URL) throws -> CrossEncoderManifest {
-        let url = folder.appendingPathComponent(fileName)
-        do {
-            return try JSONDecoder().decode(CrossEncoderManifest.self, from: Data(contentsOf: url))
-        } catch {
-            throw Diagnostic(
-                .error, "cannot read the cached cross-encoder reference: \(error)", at: SourceLocation(file: url.path))
-        }
+        try ManifestFile.read(CrossEncoderManifest.self, named: fileName, from: folder, what: "cross-encoder reference")
     }
 
     /// Loads the referenced model, checking that its files are the ones the cell used.

@@ -22,19 +22,10 @@ struct EncoderManifest: Codable, Equatable {
         losses = object.losses
     }
 
-    func write(into folder: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(self), to: folder.appendingPathComponent(Self.fileName))
-    }
+    func write(into folder: URL) throws { try ManifestFile.write(self, named: Self.fileName, into: folder) }
 
     static func read(from folder: URL) throws -> EncoderManifest {
-        let url = folder.appendingPathComponent(fileName)
-        do {
-            return try JSONDecoder().decode(EncoderManifest.self, from: Data(contentsOf: url))
-        } catch {
-            throw Diagnostic(.error, "cannot read the cached encoder reference: \(error)", at: SourceLocation(file: url.path))
-        }
+        try ManifestFile.read(EncoderManifest.self, named: fileName, from: folder, what: "encoder reference")
     }
 
     /// Loads the referenced model, checking that its files are the ones the cell used.

@@ -1,7 +1,7 @@
 # The two commands a newcomer needs:
 #   make demo   set up (first time only), then run the quickstart notebook into reports/
 #   make test   set up (first time only), then run the whole test suite
-.PHONY: demo test setup build bench
+.PHONY: demo test setup build bench lint
 
 DEMO ?= notebooks/quickstart.md
 
@@ -22,3 +22,7 @@ build:
 bench:
 	scripts/setup
 	bench/run
+
+# Style report against the repository's .swift-format (advisory: prints warnings, never fails).
+lint:
+	swift format lint --recursive --configuration .swift-format Sources Tests || true

@@ -1,1 +1,0 @@
-// SynthModels: see the module map in Package.swift. This module is filled by its issue.

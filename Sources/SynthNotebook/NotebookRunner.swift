@@ -19,7 +19,8 @@ package struct RunOutcome: Sendable {
 /// reads and the keys of the cells that wrote the variables it reads; if the cache holds an entry for the key
 /// whose recorded input files still hash the same, restore the variables it assigned and reuse its outputs;
 /// otherwise run it and store the result. A failing cell stops the run (unless `error: true`), later cells
-/// are recorded as skipped, and the record is still complete enough to render.
+/// are recorded as skipped, and the record is still complete enough to render. Absolute paths in the
+/// record are rewritten by ``ReportPaths`` so the report reads the same on every machine.
 ///
 /// ```swift
 /// let runner = NotebookRunner(notebook: notebook, params: params, settings: settings) { event in … }
@@ -159,9 +160,10 @@ package struct NotebookRunner: Sendable {
             filesRead: filesRead)
         provenance.startedAt = ISO8601DateFormatter().string(from: startedAt)
         provenance.seconds = (ContinuousClock.now - start).seconds
-        let record = RunRecord(
+        // Reports are shared: absolute paths (outputs, locations, provenance inputs) become project-relative.
+        let record = ReportPaths(projectFolder: projectFolder).apply(to: RunRecord(
             title: notebook.title, author: notebook.author, notebook: notebook.path, params: params.records,
-            blocks: blocks, results: results, llm: llm, provenance: provenance)
+            blocks: blocks, results: results, llm: llm, provenance: provenance))
         return RunOutcome(record: record, failed: failed, ranLabels: ranLabels)
     }
 

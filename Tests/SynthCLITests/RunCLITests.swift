@@ -249,3 +249,66 @@ private let notebook = """
         #expect(!FileManager.default.fileExists(atPath: project.folder.appendingPathComponent("reports").path))
     }
 }
+
+/// Reports are shared, so they carry no absolute paths of the machine that made them.
+@Suite(.serialized) struct ReportPathCLITests {
+    @Test func reportsNameFilesRelativeToTheProject() throws {
+        let project = try CLIProject()
+        defer { project.remove() }
+        try project.write("data/mini/corpus.jsonl", "{\"_id\": \"d1\", \"title\": \"\", \"text\": \"alpha\"}\n")
+        try project.write("data/mini/queries.jsonl", "{\"_id\": \"q1\", \"text\": \"alpha?\"}\n")
+        // d9 is not in the corpus: the loader warns, naming the qrels file.
+        try project.write("data/mini/qrels/test.tsv", "query-id\tcorpus-id\tscore\nq1\td1\t1\nq1\td9\t1\n")
+        try project.write("lib/helpers.synth", "def twice(x)\n  return [x, x]\nend\n")
+        try project.write("proj/nb.md", """
+            # Paths
+
+            ```synth
+            #| label: load
+            d = load "../data/mini" split="test"
+            ```
+
+            ```synth
+            #| label: lib
+            import "../lib/helpers"
+            print (twice d.docs)
+            ```
+
+            ```synth
+            #| label: broken
+            #| error: true
+            e = load "../data/absent"
+            ```
+            """)
+        let notebook = project.folder.appendingPathComponent("proj/nb.md").path
+        let result = try project.synthlab(["run", notebook, "--out", project.folder.appendingPathComponent("proj/reports").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let html = try project.read("proj/reports/nb.html")
+        let json = try project.read("proj/reports/nb.json")
+        let root = project.folder.standardizedFileURL.path
+        #expect(!html.contains(root), "the HTML names \(root)")
+        #expect(!json.contains(root), "the JSON names \(root)")
+        #expect(html.contains("notebook <code>nb.md</code>"))
+        #expect(html.contains("<span class=\"loc\">nb.md:5:1</span>"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let provenance = try #require(object["provenance"] as? [String: Any])
+        let inputs = try #require(provenance["inputs"] as? [String: String])
+        #expect(inputs.keys.sorted() == [
+            "../data/mini/corpus.jsonl", "../data/mini/qrels/test.tsv", "../data/mini/queries.jsonl",
+            "../lib/helpers.synth",
+        ])
+        #expect(provenance["command"] as? String == "synthlab run proj/nb.md --out proj/reports")
+        // The machine (host, kernel, cores) is provenance only.
+        let machine = try #require(provenance["machine"] as? String)
+        #expect(html.components(separatedBy: machine).count == 2)
+        #expect(!withoutProvenanceAndTimings(html: html).contains(machine))
+        let cells = try #require(object["cells"] as? [[String: Any]])
+        let texts = cells.flatMap { ($0["outputs"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String } }
+        #expect(texts.contains { $0.hasPrefix("warning: ../data/mini/qrels/test.tsv") }, "\(texts)")
+        let errors = cells.flatMap { ($0["outputs"] as? [[String: Any]] ?? []).compactMap { $0["rendered"] as? String } }
+        #expect(errors == [
+            "../data/absent: error: missing file: expected a BEIR dataset folder\n  note: while running `load` at nb.md:17:5"
+        ])
+    }
+}
+

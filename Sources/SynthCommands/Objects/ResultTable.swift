@@ -78,7 +78,8 @@ package enum ResultTable {
             higherIsBetter: measures.map { _ in true }, legend: legend)
     }
 
-    /// The table of a record of records: `{row: {column: number}}`.
+    /// The table of a record of records: `{row: {column: number}}`. Integers print as integers, other
+    /// numbers with four decimals; both take part in the best/second-best marking.
     package static func make(from record: Record, caption: String) -> Table {
         var columns: [String] = []
         for (_, value) in record.pairs {
@@ -91,6 +92,8 @@ package enum ResultTable {
             if case .record(let r) = pair.value { inner = r } else { inner = Record([("value", pair.value)]) }
             let cells = columns.map { column -> Table.Cell in
                 guard let value = inner[column] else { return Table.Cell(text: "–") }
+                // Counts stay whole numbers ("34", not "34.0000"); measures get four decimals.
+                if case .int(let count) = value { return Table.Cell(text: String(count), number: Double(count)) }
                 if let number = value.doubleValue { return .number(number) }
                 return Table.Cell(text: value.description)
             }

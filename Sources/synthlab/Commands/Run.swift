@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SynthCommands
 import SynthNotebook
 import SynthReport
 import SynthValues
@@ -67,7 +68,10 @@ struct Run: AsyncParsableCommand {
         settings.importPaths = StdlibLocator.find().map { [$0] } ?? []
         let progress = ProgressRenderer(quiet: quiet)
         let runner = NotebookRunner(notebook: notebook, params: resolved, settings: settings) { progress.handle($0) }
+        let interrupts = InterruptHandler.install()  // Ctrl-C stops the local LLM servers, then exits 130
         let outcome = await runner.run()
+        await LocalTeacherServers.stopAll()
+        withExtendedLifetime(interrupts) {}
         progress.finish()
 
         let name = URL(fileURLWithPath: self.notebook).deletingPathExtension().lastPathComponent
@@ -88,9 +92,10 @@ struct Run: AsyncParsableCommand {
 
     /// The command line that reproduces this report, with every param spelt out.
     private func reproduceCommand(_ resolved: ResolvedParams) -> String {
-        var parts = ["synthlab", "run", shellQuote(notebook)]
+        // An absolute notebook path inside the current folder is written relative to it (reports are shared).
+        var parts = ["synthlab", "run", shellQuote(relative(URL(fileURLWithPath: notebook).standardizedFileURL.path))]
         for entry in resolved.values { parts += ["--param", shellQuote("\(entry.spec.name)=\(entry.value)")] }
-        if out != "reports" { parts += ["--out", shellQuote(out)] }
+        if out != "reports" { parts += ["--out", shellQuote(relative(URL(fileURLWithPath: out).standardizedFileURL.path))] }
         if offline { parts.append("--offline") }
         return parts.joined(separator: " ")
     }

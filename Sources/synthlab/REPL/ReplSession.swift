@@ -246,8 +246,9 @@ final class ReplSession {
         provenance.toolVersion = ToolVersion.current
         provenance.machine = ProvenanceCollector.machine()
         provenance.command = "synthlab repl (save the session with :save FILE.md, then synthlab run FILE.md)"
-        let record = RunRecord(title: url.deletingPathExtension().lastPathComponent, notebook: "<repl>", blocks: blocks,
-                               results: results, llm: llm, provenance: provenance)
+        let record = ReportPaths(projectFolder: interpreter.context.projectFolder).apply(to: RunRecord(
+            title: url.deletingPathExtension().lastPathComponent, notebook: "<repl>", blocks: blocks, results: results,
+            llm: llm, provenance: provenance))
         do {
             try AtomicFile.write(HTMLReport.render(record), to: url)
             try AtomicFile.write(ReportJSON.render(record), to: url.deletingPathExtension().appendingPathExtension("json"))

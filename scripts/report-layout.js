@@ -5,9 +5,14 @@
 // the result as JSON into a hidden pre element (id synthlab-layout) that `chromium --dump-dom` prints. With the URL
 // fragment #synthlab-shot it then hides what comes before the first results table, for a screenshot.
 (function () {
-  function visible(el) {
+  // `clip`: the box the element scrolls inside (its visible part is tested, not a centre cut off by it).
+  function visible(el, clip) {
     el.scrollIntoView({ block: "center" });
-    const r = el.getBoundingClientRect();
+    const e = el.getBoundingClientRect();
+    const c = (clip || el).getBoundingClientRect();
+    const r = { left: Math.max(e.left, c.left), top: Math.max(e.top, c.top) };
+    r.width = Math.min(e.right, c.right) - r.left;
+    r.height = Math.min(e.bottom, c.bottom) - r.top;
     if (r.width <= 0 || r.height <= 0) return false;
     const x = Math.min(Math.max(r.left + r.width / 2, 0), window.innerWidth - 1);
     const y = Math.min(Math.max(r.top + r.height / 2, 0), window.innerHeight - 1);
@@ -24,8 +29,11 @@
       const r = c.getBoundingClientRect();
       return r.width > 0 && r.height > 0 && c.textContent.trim().length > 0;
     });
+    // A table wider than its scroll box is cut at the box's edge and scrolls sideways inside it.
+    const frame = t.closest(".table-scroll") || t;
     return {
-      box: b, rows: t.rows.length, laidOutCells: cells.length, visible: visible(t),
+      box: b, frame: box(frame), clipped: frame.scrollWidth > frame.clientWidth + 1,
+      rows: t.rows.length, laidOutCells: cells.length, visible: visible(t, frame),
       className: t.className, collapsed: !!t.closest("details:not([open])"), caption: (t.closest("figure") || t).textContent.trim().slice(0, 80),
     };
   });

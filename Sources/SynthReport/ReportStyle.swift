@@ -32,20 +32,22 @@ package enum ReportStyle {
     figcaption{font-size:.9rem;color:var(--muted);margin:.25rem 0}
     figure.plot svg{width:100%;height:auto;max-width:720px;display:block}
     .table-scroll,table.plain{display:block;max-width:100%;overflow-x:auto}
+    .table-scroll{background:linear-gradient(to right,var(--bg) 30%,transparent) left/2rem 100% no-repeat local,linear-gradient(to left,var(--bg) 30%,transparent) right/2rem 100% no-repeat local,radial-gradient(farthest-side at 0 50%,rgba(0,0,0,.2),transparent) left/.6rem 100% no-repeat scroll,radial-gradient(farthest-side at 100% 50%,rgba(0,0,0,.2),transparent) right/.6rem 100% no-repeat scroll}
     figure.table{max-width:100%;min-width:0}
     table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:.925rem;margin:.25rem 0}
     table.metrics{border-top:2px solid var(--fg);border-bottom:2px solid var(--fg)}
-    thead th{border-bottom:1px solid var(--fg);text-align:right;padding:.3rem .75rem;white-space:nowrap}
+    thead th{border-bottom:1px solid var(--fg);text-align:right;vertical-align:bottom;padding:.3rem .6rem;overflow-wrap:normal}
+    table.plain thead th{white-space:nowrap}
     thead th:first-child,tbody th{text-align:left}
-    td,tbody th{padding:.25rem .75rem;font-weight:normal}
-    td.num{text-align:right}
+    td,tbody th{padding:.25rem .6rem;font-weight:normal}
+    td.num{text-align:right;white-space:nowrap}
     sup.marker{font-size:.7em;margin-left:1px}
     .legend{font-size:.825rem;color:var(--muted);margin:.25rem 0}
     table.plain td,table.plain th{border-bottom:1px solid var(--line)}
     .provenance dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;font-size:.875rem}
     .provenance dt{color:var(--muted)}.provenance dd{margin:0;word-break:break-all}
     footer{margin-top:3rem;color:var(--muted);font-size:.8rem}
-    @media print{body{font-size:11pt}main{max-width:none;padding:0}details>summary{display:none}details{display:block}
+    @media print{body{font-size:11pt}.table-scroll{overflow:visible;background:none}main{max-width:none;padding:0}details>summary{display:none}details{display:block}
     details>*{display:block}.cell,figure,table{break-inside:avoid}a{color:inherit;text-decoration:none}nav.toc{break-after:avoid}}
     """
 }

@@ -2,6 +2,9 @@ import SynthValues
 
 /// Renders a ``Table`` as a metrics table: numbers right-aligned, best per column in bold (ties included),
 /// second best underlined, direction arrows in the header, significance markers, legend and a numbered caption.
+///
+/// Wide tables stay inside the page: header names wrap after `.` and `_`, and a table still wider than the
+/// page scrolls sideways inside its own `.table-scroll` box (with edge shadows showing there is more).
 package enum TableHTML {
     /// - Parameter number: the table's number in the report ("Table 2").
     package static func render(_ table: Table, number: Int) -> String {
@@ -35,8 +38,8 @@ package enum TableHTML {
         html += HTMLEscape.text(labelHeader) + "</th>"
         for column in 0..<cellCount {
             let name = column + offset < table.columns.count ? table.columns[column + offset] : ""
-            let arrow = direction(column).map { $0 ? " ↑" : " ↓" } ?? ""
-            html += "<th scope=\"col\">\(HTMLEscape.text(name))\(arrow)</th>"
+            let arrow = direction(column).map { $0 ? "&nbsp;↑" : "&nbsp;↓" } ?? ""
+            html += "<th scope=\"col\">\(breakable(name))\(arrow)</th>"
         }
         html += "</tr></thead>\n<tbody>\n"
         for (r, row) in table.rows.enumerated() {
@@ -63,5 +66,19 @@ package enum TableHTML {
         if !legend.isEmpty { html += "<p class=\"legend\">" + legend.joined(separator: "<br>") + "</p>\n" }
         html += "</figure>\n"
         return html
+    }
+
+    /// A column name, escaped, that may wrap after `.` and `_` (`recall.<wbr>100`), so that a table of many
+    /// trec_eval measures narrows its header row to fit the page instead of overflowing it.
+    static func breakable(_ name: String) -> String {
+        var html = ""
+        var rest = Substring(name)
+        while let next = rest.firstIndex(where: { $0 == "." || $0 == "_" }) {
+            let after = rest.index(after: next)
+            html += HTMLEscape.text(String(rest[..<after]))
+            if after < rest.endIndex { html += "<wbr>" }
+            rest = rest[after...]
+        }
+        return html + HTMLEscape.text(String(rest))
     }
 }

@@ -14,6 +14,10 @@ import Testing
         struct Box: Decodable { var x, y, width, height: Double }
         struct TableInfo: Decodable {
             var box: Box
+            /// The `.table-scroll` box around a metrics table (the table itself for plain tables).
+            var frame: Box
+            /// Wider than its frame: cut at the frame's edge, scrolling sideways inside it.
+            var clipped: Bool
             var rows: Int
             var laidOutCells: Int
             var visible: Bool
@@ -143,6 +147,49 @@ import Testing
         #expect(size.width == 1000 && size.height == 1400)
         let blankBytes = try Data(contentsOf: blank).count
         #expect(png.count > 5 * blankBytes, "screenshot \(png.count) bytes vs blank page \(blankBytes)")
+    }
+
+    /// A table of nine trec_eval measures (the walkthrough's) fits a 1000 px window: its header names wrap
+    /// after `.`, so every column is on the page. A 30-column table cannot fit: it scrolls inside its own
+    /// box, and the page itself never becomes wider than the window.
+    @Test func wideTablesFitOrScrollInsideTheirBox() throws {
+        let folder = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let measures = ["ndcg_cut.10"] + [1, 3, 5, 10, 20, 50, 100].map { "recall.\($0)" } + ["map_cut.100"]
+        var nine = Table(caption: "BM25 vs MiniLM", columns: measures, higherIsBetter: measures.map { _ in true })
+        nine.rows = [
+            .init(label: "bm25", cells: measures.indices.map { .number(0.8979 + Double($0) / 100) }),
+            .init(label: "minilm", cells: measures.indices.map { .number(0.9035 - Double($0) / 100, marker: "†") }),
+        ]
+        let names = (1...30).map { "measure_number.\($0)" }
+        var thirty = Table(caption: "Thirty", columns: names, higherIsBetter: names.map { _ in true })
+        thirty.rows = [.init(label: "bm25", cells: names.indices.map { .number(Double($0) * 1000.5) })]
+        let record = RunRecord(
+            title: "Wide", notebook: "nb.md",
+            blocks: [
+                .cell(CellRecord(index: 0, label: "tables", source: "table e\n",
+                                 location: SourceLocation(file: "nb.md", line: 3), status: .ok,
+                                 outputs: [.table(nine), .table(thirty)]))
+            ])
+        let html = HTMLReport.render(record)
+        #expect(html.contains("<th scope=\"col\">recall.<wbr>100&nbsp;↑</th>"))
+        let layout = try Self.layout(of: try Self.probeCopy(of: html, in: folder),
+                                     profile: folder.appendingPathComponent("profile"))
+        #expect(layout.viewportWidth == 1000)
+        #expect(layout.width <= layout.viewportWidth, "the page overflows: \(layout.width) px")
+
+        let fits = try #require(layout.tables.first { $0.caption.hasPrefix("Table 1: BM25 vs MiniLM") })
+        #expect(!fits.clipped, "the nine-measure table is cut at \(fits.frame)")
+        #expect(fits.box.x + fits.box.width <= fits.frame.x + fits.frame.width + 1)
+        #expect(fits.frame.x + fits.frame.width <= layout.viewportWidth - 30, "frame \(fits.frame)")
+        #expect(fits.laidOutCells == 9 + 2 * 10)  // header names (the corner is empty) and both rows
+        #expect(fits.visible)
+
+        let scrolls = try #require(layout.tables.first { $0.caption.hasPrefix("Table 2: Thirty") })
+        #expect(scrolls.clipped)
+        #expect(scrolls.box.width > scrolls.frame.width)
+        #expect(scrolls.frame.x + scrolls.frame.width <= layout.viewportWidth - 30, "frame \(scrolls.frame)")
+        #expect(scrolls.visible)
     }
 
     @Test func hiddenPlotsAndCoveredTablesAreCaught() throws {

@@ -79,7 +79,7 @@ func normalized(_ html: String) -> String {
             if case .cell(let c) = $0, case .table(let t)? = c.outputs.last { t } else { nil }
         }[0], number: 2)
         #expect(html.contains("<figcaption>Table 2: Retrieval on &lt;SciFact&gt;</figcaption>"))
-        #expect(html.contains("<th scope=\"col\">nDCG@10 ↑</th>") && html.contains("<th scope=\"col\">latency ↓</th>"))
+        #expect(html.contains("<th scope=\"col\">nDCG@10&nbsp;↑</th>") && html.contains("<th scope=\"col\">latency&nbsp;↓</th>"))
         #expect(html.contains("<td class=\"num\"><strong>0.7000</strong><sup class=\"marker\">†</sup></td>"))
         #expect(html.contains("<td class=\"num\"><u>0.6650</u></td>"))
         #expect(html.contains("<td class=\"num\">0.6000</td>"))

@@ -218,4 +218,70 @@ private let cacheNotebook = """
         #expect(cells[2].outputs.count == 1)  // a check error: nothing in the cell ran
         #expect(cells[3].outputs.isEmpty)
     }
+
+    /// `#| timeout:` stops a cell that runs too long: it fails with a message naming the limit, and later
+    /// cells are skipped. (A chain of functions fanning out 10-fold seven times makes ten million calls,
+    /// far beyond 0.2 s on any machine; the interpreter checks for cancellation at every call.)
+    @Test func timeoutStopsALongCell() async throws {
+        var fanOut = "def f0(x)\n  return x\nend\n"
+        for level in 1...7 {
+            fanOut += "def f\(level)(x)\n" + (1...10).map { "  y\($0) = f\(level - 1) x\n" }.joined() + "  return x\nend\n"
+        }
+        let project = try Project("""
+            ```synth
+            #| label: defs
+            \(fanOut)```
+
+            ```synth
+            #| label: slow
+            #| timeout: 0.2
+            z = f7 1
+            ```
+
+            ```synth
+            #| label: after
+            print 1
+            ```
+            """)
+        defer { project.remove() }
+        let outcome = try await project.run()
+        #expect(outcome.failed)
+        let cells = outcome.record.blocks.compactMap { if case .cell(let c) = $0 { c } else { nil } }
+        #expect(cells.map(\.status) == [.ok, .failed, .skipped])
+        guard case .error(let error)? = cells[1].outputs.last else { Issue.record("expected an error"); return }
+        #expect(error.message == "cell `slow` timed out after 0.2 s")
+        #expect(error.notes == ["raise `#| timeout:` or remove it for no limit"])
+        #expect(error.location == cells[1].location)
+    }
+
+    /// `#| cache: false` reruns a cell every time (its readers still hit the cache when its value is the
+    /// same); `#| echo: false` keeps the source out of the record's display.
+    @Test func cacheFalseAndEchoFalse() async throws {
+        let project = try Project("""
+            ```synth
+            #| label: fresh
+            #| cache: false
+            a = [1, 2]
+            ```
+
+            ```synth
+            #| label: reader
+            #| echo: false
+            print a
+            ```
+
+            ```synth
+            #| label: other
+            b = 3
+            ```
+            """)
+        defer { project.remove() }
+        #expect(try await project.run().ranLabels == ["fresh", "reader", "other"])
+        let second = try await project.run()
+        #expect(second.ranLabels == ["fresh"])
+        let cells = second.record.blocks.compactMap { if case .cell(let c) = $0 { c } else { nil } }
+        #expect(cells.map(\.cached) == [false, true, true])
+        #expect(cells.map(\.echo) == [true, false, true])
+        #expect(cells[1].outputs == [.text("[1, 2]")])
+    }
 }

@@ -169,4 +169,18 @@ func normalized(_ html: String) -> String {
         let noData = PlotRenderer().render(Plot(kind: .line, title: "", series: []), idPrefix: "p")
         #expect(noData == .note("no data to plot"))
     }
+
+    /// A cell with `echo: false` shows its outputs but not its source.
+    @Test func echoFalseHidesTheSource() {
+        let cells: [RunRecord.Block] = [
+            .cell(CellRecord(index: 0, label: "shown", source: "print 1\n", location: SourceLocation(file: "nb.md", line: 3),
+                             status: .ok, outputs: [.text("1")])),
+            .cell(CellRecord(index: 1, label: "quiet", source: "print 2\n", location: SourceLocation(file: "nb.md", line: 8),
+                             status: .ok, echo: false, outputs: [.text("2")])),
+        ]
+        let html = HTMLReport.render(RunRecord(title: "t", notebook: "nb.md", blocks: cells), options: noPlots)
+        #expect(html.contains("<summary>source</summary><pre><code class=\"language-synth\">print 1\n</code></pre>"))
+        #expect(!html.contains("print 2"))
+        #expect(html.contains("<pre class=\"output\">2</pre>"))
+    }
 }

@@ -4,7 +4,8 @@ import Testing
 
 /// Drives `synthlab repl` through a pseudo-terminal (python3's `pty` module), the way a person types.
 @Suite(.serialized) struct RunReplTests {
-    /// Types `keys` (a list of strings, `\t` for Tab, `\u{3}` for Ctrl-C) into the REPL on a pty; returns the screen text.
+    /// Types `keys` (a list of strings, `\t` for Tab, `\u{3}` for Ctrl-C, a leading `!` for input that starts a
+    /// long command) into the REPL on a pty; returns the screen text.
     static let driver = #"""
         import json, os, pty, select, sys, time
         binary, folder, keys = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
@@ -38,6 +39,10 @@ import Testing
         wait_for_prompt(0, 20)
         for key in keys:
             start = len(out)
+            if key.startswith("!"):          # start a long command: do not wait for the next prompt
+                os.write(fd, key[1:].encode())
+                pump(1.5)
+                continue
             os.write(fd, key.encode())
             if key.endswith("\r") and key != ":quit\r":
                 wait_for_prompt(start, 30)   # the input ran (or failed) and a new prompt is up
@@ -101,6 +106,42 @@ import Testing
         let cells = try #require(json["cells"] as? [[String: Any]])
         let texts = cells.flatMap { ($0["outputs"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String } }
         #expect(texts == ["[3, 1, 2]", "[[3, 1, 2], [3, 1, 2]]", "still here"])
+    }
+
+    /// Tab completes argument names (`tit` → `title=`) and file paths inside quotes; Ctrl-C while a command
+    /// runs cancels that command (ten million function calls) and the session goes on.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
+    func completesArgumentsAndPathsAndCancelsARunningCommand() throws {
+        let project = try CLIProject()
+        defer { project.remove() }
+        var fanOut = "def f0(x)\n  return x\nend\n"
+        for level in 1...7 {
+            fanOut += "def f\(level)(x)\n" + (1...10).map { "  y\($0) = f\(level - 1) x\n" }.joined() + "  return x\nend\n"
+        }
+        try project.write("fan.synth", fanOut)
+        try project.write("data-file.tsv", "a\tb\n")
+        let session = try type([
+            "import \"fan\"\r",
+            "numbers = [3, 1, 2]\r",
+            "plot line y=numbers tit\t",    // completes the argument name `title=`
+            "\"t\"\r",
+            "x = \"data-f\t",              // completes the file name inside the quotes
+            "\r",
+            "print x\r",
+            "!z = f7 1\r",                   // runs for minutes unless cancelled
+            "\u{3}",
+            "print \"alive\"\r",
+            ":vars\r",
+            ":quit\r",
+        ], in: project)
+        #expect(session.status == 0)
+        #expect(session.screen.contains("synth> plot line y=numbers title=\"t\""))
+        #expect(session.screen.contains("synth> x = \"data-file.tsv\""))
+        #expect(session.screen.contains("\ndata-file.tsv\n"))
+        #expect(session.screen.contains("cancelled"))
+        #expect(session.screen.contains("\nalive\n"))
+        #expect(session.screen.contains("numbers  list"))
+        #expect(!session.screen.contains("\nz "), "the cancelled assignment must not have happened")
     }
 
     @Test func scriptedThroughAPipe() throws {

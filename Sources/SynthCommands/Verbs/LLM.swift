@@ -39,30 +39,52 @@ package enum LLMCommand: VerbCommand {
 
     package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
         let model = call.string("model") ?? "qwen"
-        let store = try ResponseStore(path: context.stateFolder.appendingPathComponent("llm.sqlite"))
-        let attempts = max(1, call.int("attempts") ?? 3)
         let parallel = max(1, call.int("parallel") ?? 1)
         let concurrency = max(1, call.int("concurrency") ?? max(2, parallel))
-        let teacher: any Teacher
-        let source: String
         if let endpoint = call.string("endpoint") {
-            guard let url = URL(string: endpoint), url.scheme == "http" || url.scheme == "https" else {
-                throw call.error("expected an http(s) URL for endpoint, found \"\(endpoint)\"")
-            }
-            let client = LLMClient(
-                endpoint: LLMEndpoint(url: url, model: model, keyEnv: call.string("key_env"), concurrency: concurrency),
-                store: store, offline: context.offline)
-            teacher = LLMTeacher(client: client)
-            source = url.host ?? endpoint
-        } else {
-            teacher = try ReplayFirstTeacher(
-                localModel: model, parallel: parallel,
-                contextSize: call.int("context") ?? 2048,
-                store: store, offline: context.offline)
-            source = context.offline ? "stored answers only" : "local llama.cpp"
+            return try remote(
+                url: endpoint, model: model, keyEnv: call.string("key_env"), concurrency: concurrency,
+                call: call, context: context)
         }
+        return try local(
+            model: model, parallel: parallel, contextSize: call.int("context") ?? 2048, threads: nil,
+            concurrency: concurrency, call: call, context: context)
+    }
+
+    /// A teacher on an OpenAI-compatible endpoint (shared by `llm endpoint=…` and `llm openai`).
+    static func remote(
+        url text: String, model: String, keyEnv: String?, concurrency: Int, timeout: Double = 300, call: VerbCall,
+        context: ExecutionContext
+    ) throws -> VerbOutcome {
+        guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw call.error("expected an http(s) URL, found \"\(text)\"")
+        }
+        let store = try ResponseStore(path: context.stateFolder.appendingPathComponent("llm.sqlite"))
+        let client = LLMClient(
+            endpoint: LLMEndpoint(url: url, model: model, keyEnv: keyEnv, timeout: timeout, concurrency: concurrency),
+            store: store, offline: context.offline)
+        let teacher = TeacherObject(
+            teacher: LLMTeacher(client: client), attempts: max(1, call.int("attempts") ?? 3),
+            concurrency: concurrency, source: url.host ?? text)
+        return VerbOutcome(value: .object(teacher))
+    }
+
+    /// A teacher on the embedded llama.cpp server (shared by `llm model=…` and `llm local`).
+    static func local(
+        model: String, parallel: Int, contextSize: Int, threads: Int?, concurrency: Int, call: VerbCall,
+        context: ExecutionContext
+    ) throws -> VerbOutcome {
+        let store = try ResponseStore(path: context.stateFolder.appendingPathComponent("llm.sqlite"))
+        // A path (anything with a `/`) is relative to the notebook folder; aliases and names are looked up.
+        let modelPath = model.contains("/") ? PathPolicy.resolve(model, in: context).path : model
+        let teacher = try ReplayFirstTeacher(
+            localModel: modelPath, parallel: parallel, contextSize: contextSize, threads: threads, store: store,
+            offline: context.offline)
+        let source = context.offline ? "stored answers only" : "local llama.cpp"
         return VerbOutcome(
             value: .object(
-                TeacherObject(teacher: teacher, attempts: attempts, concurrency: concurrency, source: source)))
+                TeacherObject(
+                    teacher: teacher, attempts: max(1, call.int("attempts") ?? 3), concurrency: concurrency,
+                    source: source)))
     }
 }

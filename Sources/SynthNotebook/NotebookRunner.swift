@@ -18,7 +18,8 @@ package struct RunOutcome: Sendable {
 /// For each cell: parse, check, compute its ``CellKey`` from its normalized source, options, the params it
 /// reads and the keys of the cells that wrote the variables it reads; if the cache holds an entry for the key
 /// whose recorded input files still hash the same, restore the variables it assigned and reuse its outputs;
-/// otherwise run it and store the result. A failing cell stops the run (unless `error: true`), later cells
+/// otherwise run it and store the result. All cells are checked before the first runs; a check error (in a
+/// cell without `error: true`) means nothing runs. A failing cell stops the run (unless `error: true`), later cells
 /// are recorded as skipped, and the record is still complete enough to render. Absolute paths in the
 /// record are rewritten by ``ReportPaths`` so the report reads the same on every machine.
 ///
@@ -73,11 +74,26 @@ package struct NotebookRunner: Sendable {
         var llm = LLMUsage()
         var filesRead: [String: String] = [:]
         var ranLabels: [String] = []
+        // Every cell is checked before the first one runs: a misspelt verb or argument in the last cell
+        // must not cost the hours of work before it.
+        let blocked = precheck()
 
         for cell in cells {
             var record = CellRecord(
                 index: cell.index, label: cell.label, source: cell.source, location: cell.location, status: .skipped,
                 echo: cell.options.echo)
+            if let blocked, !failed {
+                var summary = CellStatusSummary.notRun
+                if cell.index == blocked.index {
+                    record.status = .failed
+                    record.outputs = [.error(blocked.diagnostic)]
+                    summary = .failed
+                    failed = true
+                }
+                records[cell.index] = record
+                events(.cellFinished(index: cell.index, total: cells.count, label: cell.label, status: summary, seconds: 0))
+                continue
+            }
             if failed {
                 records[cell.index] = record
                 events(.cellFinished(index: cell.index, total: cells.count, label: cell.label, status: .skipped, seconds: 0))
@@ -140,7 +156,7 @@ package struct NotebookRunner: Sendable {
                     summary = .failed
                     failed = true
                 }
-                ranLabels.append(cell.label)
+                if ranLabels.last != cell.label { ranLabels.append(cell.label) }  // once, even if it failed mid-run
             }
             record.seconds = (ContinuousClock.now - cellStart).seconds
             records[cell.index] = record
@@ -168,6 +184,25 @@ package struct NotebookRunner: Sendable {
     }
 
     // MARK: - Steps
+
+    /// Parses and checks every cell in order in a scratch interpreter (nothing runs); the first error in a
+    /// cell without `error: true`, if any. The checker tracks what earlier cells assign, so this is what
+    /// `synthlab check` reports.
+    private func precheck() -> (index: Int, diagnostic: Diagnostic)? {
+        let scratch = makeInterpreter()
+        for cell in notebook.cells {
+            do {
+                _ = try scratch.check(try scratch.parse(cell.source, at: cell.location))
+            } catch {
+                if !cell.options.error {
+                    var diagnostic = error.asDiagnostic
+                    if diagnostic.location == nil { diagnostic.location = cell.location }
+                    return (cell.index, diagnostic)
+                }
+            }
+        }
+        return nil
+    }
 
     /// Runs a checked cell, cancelling it when `timeout` seconds pass.
     private func execute(_ checked: CheckedCell, in interpreter: Interpreter, timeout: Double?, cell: NotebookCell)

@@ -30,4 +30,6 @@ package enum RunEvent: Sendable {
 /// How a cell ended, for progress lines.
 package enum CellStatusSummary: String, Sendable {
     case ran, cached, failed, failedAllowed = "failed (error: true)", skipped
+    /// A cell before the one that failed its check: nothing runs when a check fails.
+    case notRun = "not run"
 }

@@ -92,7 +92,9 @@ private struct Renderer {
 
     func banner() -> String {
         guard let failed = record.firstFailure else { return "" }
-        let skipped = record.blocks.filter { if case .cell(let c) = $0 { c.status == .skipped } else { false } }.count
+        let skippedIndexes = record.blocks.compactMap { if case .cell(let c) = $0, c.status == .skipped { c.index } else { nil } }
+        let skipped = skippedIndexes.filter { $0 > failed.index }.count
+        let notRun = skippedIndexes.filter { $0 < failed.index }.count
         let error = failed.outputs.compactMap { if case .error(let d) = $0 { d } else { nil } }.first
         var html = "<div class=\"banner\" role=\"alert\"><strong>✗ Run stopped:</strong> cell "
         html += "<a href=\"#cell-\(HTMLEscape.anchor(failed.label))\">\(HTMLEscape.text(failed.label))</a> failed"
@@ -100,7 +102,9 @@ private struct Renderer {
             let location = error.location ?? failed.location
             html += " at <code>\(HTMLEscape.text(location.description))</code>: \(HTMLEscape.text(error.message))"
         }
+        if notRun > 0 { html += ". Nothing ran: every cell is checked before the first one runs" }
         if skipped > 0 { html += ". \(skipped) later cell\(skipped == 1 ? " was" : "s were") skipped." }
+        else if notRun > 0 { html += "." }
         return html + "</div>\n"
     }
 
@@ -151,6 +155,8 @@ private struct Renderer {
         switch cell.status {
         case .ok, .cached: html += "<span class=\"badge ok\">✓ ok</span>"
         case .failed: html += "<span class=\"badge failed\">✗ failed</span>"
+        case .skipped where cell.index < record.firstFailure?.index ?? Int.max:
+            html += "<span class=\"badge skipped\">⏭ not run (a later cell failed its check)</span>"
         case .skipped: html += "<span class=\"badge skipped\">⏭ skipped (upstream failed)</span>"
         }
         if cell.cached || cell.status == .cached { html += "<span class=\"badge cached\">⟳ cached</span>" }

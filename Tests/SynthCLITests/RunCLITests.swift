@@ -165,18 +165,23 @@ private let notebook = """
         #expect(!FileManager.default.fileExists(atPath: project.folder.appendingPathComponent(".synthlab/cells.sqlite").path))
     }
 
+    /// A cell failing at run time: the run stops with status 1, later cells are skipped, the error names
+    /// notebook file:line:column with a caret, and the report is written with a banner linking to the cell.
     @Test func failingCellWritesReportWithBannerAndExitsOne() throws {
         let project = try CLIProject()
         defer { project.remove() }
         try project.write("nb.md", """
             ```synth
             #| label: ok
-            x = 1
+            x = {score: 1}
             ```
 
             ```synth
             #| label: bad
-            y = [x, nothing_here]
+            def pick(r)
+              return r.scor
+            end
+            y = pick x
             ```
 
             ```synth
@@ -186,22 +191,60 @@ private let notebook = """
             """)
         let result = try project.synthlab(["run", "nb.md"])
         #expect(result.status == 1)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(result.stderr == """
-            [1/3] ok … done in \(result.stderr.split(separator: "\n")[0].split(separator: " ").suffix(2).joined(separator: " "))
-            [2/3] bad … FAILED after \(result.stderr.split(separator: "\n")[1].split(separator: " ").suffix(2).joined(separator: " "))
+            [1/3] ok … done in \(lines[0].split(separator: " ").suffix(2).joined(separator: " "))
+            [2/3] bad … FAILED after \(lines[1].split(separator: " ").suffix(2).joined(separator: " "))
             [3/3] later … skipped (upstream failed)
-            nb.md:8:9: error: unknown variable `nothing_here`
-                y = [x, nothing_here]
-                        ^
+            nb.md:9:12: error: no field `scor` in record
+                  return r.scor
+                           ^
+              note: did you mean `score`?
             report: reports/nb.html (+ .json)
 
             """)
         let html = try project.read("reports/nb.html")
-        #expect(html.contains("<div class=\"banner\" role=\"alert\"><strong>✗ Run stopped:</strong> cell <a href=\"#cell-bad\">bad</a> failed at <code>nb.md:8:9</code>"))
+        #expect(html.contains("<div class=\"banner\" role=\"alert\"><strong>✗ Run stopped:</strong> cell <a href=\"#cell-bad\">bad</a> failed at <code>nb.md:9:12</code>: no field `scor` in record. 1 later cell was skipped.</div>"))
+        #expect(html.contains("<section class=\"cell status-failed\" id=\"cell-bad\">"))
         #expect(html.contains("<section class=\"cell status-skipped\" id=\"cell-later\">"))
+        #expect(html.contains("<span class=\"badge skipped\">⏭ skipped (upstream failed)</span>"))
         let json = try project.read("reports/nb.json")
         #expect(json.contains("\"failed_cell\": \"bad\""))
         #expect(json.contains("\"status\": \"skipped\""))
+    }
+
+    /// A check error anywhere (here a misspelt argument in the last cell) means nothing runs: the run
+    /// fails at once with the check error and still writes its report.
+    @Test func checkErrorStopsTheRunBeforeAnythingRuns() throws {
+        let project = try CLIProject()
+        defer { project.remove() }
+        try project.write("nb.md", """
+            ```synth
+            #| label: first
+            print "ran"
+            ```
+
+            ```synth
+            #| label: last
+            show [1, 2] m=1
+            ```
+            """)
+        let result = try project.synthlab(["run", "nb.md"])
+        #expect(result.status == 1)
+        #expect(result.stderr == """
+            [1/2] first … not run (a cell failed its check)
+            [2/2] last … FAILED after 0.0 s
+            nb.md:8:13: error: unknown argument `m` for `show`
+                show [1, 2] m=1
+                            ^
+              note: did you mean `n`?
+            report: reports/nb.html (+ .json)
+
+            """)
+        let html = try project.read("reports/nb.html")
+        #expect(html.contains("cell <a href=\"#cell-last\">last</a> failed at <code>nb.md:8:13</code>: unknown argument `m` for `show`. Nothing ran: every cell is checked before the first one runs.</div>"))
+        #expect(html.contains("<span class=\"badge skipped\">⏭ not run (a later cell failed its check)</span>"))
+        #expect(!html.contains("<pre class=\"output\">ran</pre>"))
     }
 
     @Test func paramErrorsAndUsageErrors() throws {

@@ -177,6 +177,8 @@ private let cacheNotebook = """
         #expect(try await project.run().ranLabels.contains("other"))
     }
 
+    /// A cell failing while it runs stops the run: what it printed before the error is kept, its error names
+    /// the notebook line and column, later cells are skipped, and an `error: true` cell does not stop it.
     @Test func failingCellStopsTheRunAndSkipsLaterCells() async throws {
         let project = try Project("""
             ```synth
@@ -193,7 +195,10 @@ private let cacheNotebook = """
             ```synth
             #| label: broken
             print x
-            print missing_name
+            def pick(r)
+              return r.scor
+            end
+            y = pick {score: 1}
             ```
 
             ```synth
@@ -204,19 +209,63 @@ private let cacheNotebook = """
         defer { project.remove() }
         let outcome = try await project.run()
         #expect(outcome.failed)
+        #expect(outcome.ranLabels == ["fine", "allowed", "broken"])
         let cells = outcome.record.blocks.compactMap { if case .cell(let c) = $0 { c } else { nil } }
         #expect(cells.map(\.status) == [.ok, .ok, .failed, .skipped])
         #expect(outcome.record.firstFailure?.label == "broken")
         guard case .error(let allowed)? = cells[1].outputs.last, case .error(let error)? = cells[2].outputs.last else {
             Issue.record("expected errors"); return
         }
-        #expect(allowed.message.contains("nope"))
+        #expect(allowed.message == "unknown variable `nope`")
         // The notebook was named by its absolute path; the record shows it relative to the project.
-        #expect(error.location == SourceLocation(file: "nb.md", line: 15, column: 7))
+        #expect(error.location == SourceLocation(file: "nb.md", line: 16, column: 12))
+        #expect(error.message == "no field `scor` in record")
+        #expect(error.notes == ["did you mean `score`?"])
+        #expect(error.sourceLine == "  return r.scor")
         #expect(outcome.record.notebook == "nb.md")
-        #expect(error.sourceLine == "print missing_name")
-        #expect(cells[2].outputs.count == 1)  // a check error: nothing in the cell ran
+        #expect(cells[2].outputs.first == .text("1"))  // printed before the failure
         #expect(cells[3].outputs.isEmpty)
+    }
+
+    /// Every cell is checked before the first runs: a misspelt name in the last cell means nothing runs,
+    /// the failing cell carries the check error, cells before it are "not run" and after it skipped.
+    @Test func checkErrorAnywhereMeansNothingRuns() async throws {
+        let project = try Project("""
+            ```synth
+            #| label: first
+            x = 1
+            print x
+            ```
+
+            ```synth
+            #| label: typo
+            print x
+            shwo x
+            ```
+
+            ```synth
+            #| label: last
+            print x
+            ```
+            """)
+        defer { project.remove() }
+        let outcome = try await project.run()
+        #expect(outcome.failed)
+        #expect(outcome.ranLabels.isEmpty)
+        let cells = outcome.record.blocks.compactMap { if case .cell(let c) = $0 { c } else { nil } }
+        #expect(cells.map(\.status) == [.skipped, .failed, .skipped])
+        #expect(cells[0].outputs.isEmpty)
+        guard case .error(let error)? = cells[1].outputs.only else { Issue.record("expected one error"); return }
+        #expect(error.rendered() == """
+            nb.md:10:1: error: unknown verb `shwo`
+                shwo x
+                ^
+              note: did you mean `show`?
+            """)
+        // Fixing the typo runs everything.
+        var fixed = project
+        fixed.replace("shwo x", with: "show x")
+        #expect(try await fixed.run().ranLabels == ["first", "typo", "last"])
     }
 
     /// `#| timeout:` stops a cell that runs too long: it fails with a message naming the limit, and later
@@ -284,4 +333,9 @@ private let cacheNotebook = """
         #expect(cells.map(\.echo) == [true, false, true])
         #expect(cells[1].outputs == [.text("[1, 2]")])
     }
+}
+
+extension Array {
+    /// The single element, or `nil` when there are none or several.
+    fileprivate var only: Element? { count == 1 ? first : nil }
 }

@@ -39,6 +39,7 @@ final class ProgressRenderer: @unchecked Sendable {  // `lock` guards every muta
                 case .failed: "FAILED after \(Self.seconds(seconds))"
                 case .failedAllowed: "failed (error: true), continuing"
                 case .skipped: "skipped (upstream failed)"
+                case .notRun: "not run (a cell failed its check)"
                 }
                 StandardError.line("\(prefix) \(text)")
                 current = nil

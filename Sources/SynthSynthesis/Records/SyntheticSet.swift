@@ -38,7 +38,8 @@ package struct SyntheticSet: PersistableObject, Equatable, Codable {
 
     /// One line with every count, for example `synthetic_set queries: 4 records, 2 accepted, 2 rejected
     /// (1 duplicate query, 1 query shorter than 3 words); 5 requests (0 replayed), 120 prompt + 40 completion
-    /// tokens; 1 repaired, 2 retried, 1 failed`. Tokens are those of new requests.
+    /// tokens; 1 repaired, 2 retried, 1 failed`. Tokens are those of new requests; what replayed answers
+    /// cost when they were first asked follows in parentheses.
     package var summary: String {
         let requests = counts.requestsNew + counts.requestsReplayed
         var text =
@@ -49,7 +50,12 @@ package struct SyntheticSet: PersistableObject, Equatable, Codable {
             text += " (" + sorted.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"
         }
         text += "; \(requests) requests (\(counts.requestsReplayed) replayed), \(counts.promptTokens) prompt + "
-        text += "\(counts.completionTokens) completion tokens; \(counts.answersRepaired) repaired, "
+        text += "\(counts.completionTokens) completion tokens"
+        if counts.replayedPromptTokens + counts.replayedCompletionTokens > 0 {
+            text += " (replayed answers cost \(counts.replayedPromptTokens) prompt + "
+            text += "\(counts.replayedCompletionTokens) completion tokens when first asked)"
+        }
+        text += "; \(counts.answersRepaired) repaired, "
         text += "\(counts.retried) retried, \(counts.failed) failed"
         return text
     }
@@ -193,6 +199,8 @@ extension SynthesisCounts {
         r["requests_replayed"] = .int(requestsReplayed)
         r["prompt_tokens"] = .int(promptTokens)
         r["completion_tokens"] = .int(completionTokens)
+        r["replayed_prompt_tokens"] = .int(replayedPromptTokens)
+        r["replayed_completion_tokens"] = .int(replayedCompletionTokens)
         r["answers_repaired"] = .int(answersRepaired)
         r["retried"] = .int(retried)
         r["failed"] = .int(failed)

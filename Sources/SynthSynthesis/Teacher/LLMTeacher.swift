@@ -28,8 +28,8 @@ package struct LLMTeacher: Teacher {
                 alternatives: token.top.map { TeacherToken.Alternative(token: $0.token, logprob: $0.logprob) })
         }
         return TeacherReply(
-            text: response.text, tokens: tokens, promptTokens: response.replayed ? 0 : response.usage.promptTokens,
-            completionTokens: response.replayed ? 0 : response.usage.completionTokens, requestKey: response.key,
+            text: response.text, tokens: tokens, promptTokens: response.usage.promptTokens,
+            completionTokens: response.usage.completionTokens, requestKey: response.key,
             replayed: response.replayed, finishReason: response.finishReason)
     }
 

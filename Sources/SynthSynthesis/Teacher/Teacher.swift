@@ -85,6 +85,7 @@ package struct TeacherToken: Sendable, Equatable, Codable {
 package struct TeacherReply: Sendable, Equatable {
     package var text: String
     package var tokens: [TeacherToken]
+    /// Tokens of the request (for a replayed answer: what it cost when it was first asked).
     package var promptTokens: Int
     package var completionTokens: Int
     /// The response store's key for this request (provenance; replays find it again).

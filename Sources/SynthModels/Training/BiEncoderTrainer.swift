@@ -19,11 +19,16 @@ package struct BiEncoderTrainer: Sendable {
     package var options: TrainingOptions
     /// The objective.
     package var loss: any Loss
+    /// Scoring on a dev split: metric curve, early stopping, best model kept (nil: none).
+    package var devEvaluation: DevEvaluation?
 
     /// Creates a trainer.
-    package init(options: TrainingOptions, loss: any Loss = MultipleNegativesRankingLoss()) {
+    package init(
+        options: TrainingOptions, loss: any Loss = MultipleNegativesRankingLoss(), devEvaluation: DevEvaluation? = nil
+    ) {
         self.options = options
         self.loss = loss
+        self.devEvaluation = devEvaluation
     }
 
     /// Micro-batches (lists of example indices) of one epoch, in training order.
@@ -57,8 +62,12 @@ package struct BiEncoderTrainer: Sendable {
     ///   - checkpointFolder: where ``Checkpoint`` folders are written (every `checkpointEvery` steps and at the
     ///     end); nil writes none.
     ///   - baseModelFolder: the folder whose tokenizer files are copied into checkpoints.
-    ///   - resume: a checkpoint to continue from (model, optimizer state, step and loss curve).
+    ///   - resume: a checkpoint to continue from (model, optimizer state, step and loss curve). The dev curve
+    ///     of a resumed run starts at the resumed step.
     ///   - progress: called after each optimizer step.
+    ///
+    /// With ``devEvaluation`` the run may stop early, and the final checkpoint holds the best dev model; its
+    /// optimizer state is omitted when that model is not the last step's (it cannot be resumed).
     /// - Throws: ``ModelError`` when a checkpoint cannot be read or written.
     package func train(
         _ encoder: BiEncoder, examples: [TrainingExample], checkpointFolder: URL? = nil, baseModelFolder: URL? = nil,
@@ -84,7 +93,16 @@ package struct BiEncoderTrainer: Sendable {
         let perEpoch = stepsPerEpoch(exampleCount: examples.count)
         let accumulation = max(1, options.accumulationSteps)
         let pool = encoder.model.pool
+        let template = encoder
+        let monitor = devEvaluation.map { evaluation in
+            DevMonitor(evaluation) { parameters in
+                var model = template
+                model.model.parameters = parameters
+                return evaluation.evaluate(model)
+            }
+        }
         var step = completed
+        if completed == 0 { _ = monitor?.observe(step: 0, totalSteps: total, parameters: encoder.model.parameters) }
         while step < total {
             let epoch = step / max(1, perEpoch), stepInEpoch = step % max(1, perEpoch)
             let batches = microBatches(exampleCount: examples.count, epoch: epoch)
@@ -110,18 +128,23 @@ package struct BiEncoderTrainer: Sendable {
             step += 1
             losses.append(stepLoss)
             progress(TrainingEvent(step: step, totalSteps: total, loss: stepLoss, learningRate: rate))
+            if monitor?.observe(step: step, totalSteps: total, parameters: encoder.model.parameters) == true { break }
             if let checkpointFolder, let every = options.checkpointEvery, step % every == 0, step < total {
                 try Checkpoint.save(
                     encoder, to: checkpointFolder.appendingPathComponent("checkpoint-\(step)"), baseModelFolder: baseModelFolder,
                     state: TrainingState(step: step, losses: losses, optimizer: optimizer, options: options))
             }
         }
+        let best = monitor?.finalParameters(last: step)
+        if let best { encoder.model.parameters = best }
         if let checkpointFolder {
             try Checkpoint.save(
                 encoder, to: checkpointFolder.appendingPathComponent("checkpoint-\(step)"), baseModelFolder: baseModelFolder,
-                state: TrainingState(step: step, losses: losses, optimizer: optimizer, options: options))
+                state: best == nil ? TrainingState(step: step, losses: losses, optimizer: optimizer, options: options) : nil)
         }
-        return TrainingResult(encoder: encoder, losses: losses, steps: step)
+        var result = TrainingResult(encoder: encoder, losses: losses, steps: step)
+        monitor?.annotate(&result)
+        return result
     }
 
     /// The loss of one micro-batch on `tape`.

@@ -40,15 +40,24 @@ package struct DistillationTrainer: Sendable {
     package var loss: any Loss
     /// Batches without duplicate texts (``NoDuplicatesBatchSampler``); nil shuffles plainly.
     package var sampler: NoDuplicatesBatchSampler?
+    /// Scoring on a dev split: metric curve, early stopping, best model kept (nil: none).
+    package var devEvaluation: DevEvaluation?
 
     /// Creates a trainer.
-    package init(options: TrainingOptions, loss: any Loss, sampler: NoDuplicatesBatchSampler? = nil) {
+    package init(
+        options: TrainingOptions, loss: any Loss, sampler: NoDuplicatesBatchSampler? = nil,
+        devEvaluation: DevEvaluation? = nil
+    ) {
         self.options = options
         self.loss = loss
         self.sampler = sampler
+        self.devEvaluation = devEvaluation
     }
 
     /// Trains `encoder`; writes a sentence-transformers checkpoint to `checkpointFolder` at the end when given.
+    ///
+    /// With ``devEvaluation`` the run may stop early and the returned (and saved) model is the best on the
+    /// dev split; the checkpoint then carries no optimizer state unless that model is the last step's.
     ///
     /// - Throws: ``ModelError`` when the checkpoint cannot be written.
     package func train(
@@ -59,22 +68,32 @@ package struct DistillationTrainer: Sendable {
         var parameters = encoder.model.parameters
         encoder.model.parameters = [:]
         let frozen = encoder
-        let (losses, optimizer) = TrainingLoop(options: options, sampler: sampler).run(
+        let monitor = devEvaluation.map { evaluation in
+            DevMonitor(evaluation) { parameters in
+                var model = frozen
+                model.model.parameters = parameters
+                return evaluation.evaluate(model)
+            }
+        }
+        let (losses, optimizer) = TrainingLoop(options: options, sampler: sampler, monitor: monitor).run(
             exampleCount: examples.count, parameters: &parameters, pool: encoder.model.pool, progress: progress
         ) { tape, batch, current in
             var encoder = frozen
             encoder.model.parameters = current
             return lossValue(tape, encoder: encoder, batch: batch.map { examples[$0] })
         }
-        encoder.model.parameters = parameters
         let total = losses.count
+        let best = monitor?.finalParameters(last: total)
+        encoder.model.parameters = best ?? parameters
         if let checkpointFolder {
             try Checkpoint.save(
                 encoder, to: checkpointFolder.appendingPathComponent("checkpoint-\(total)"),
                 baseModelFolder: baseModelFolder,
-                state: TrainingState(step: total, losses: losses, optimizer: optimizer, options: options))
+                state: best == nil ? TrainingState(step: total, losses: losses, optimizer: optimizer, options: options) : nil)
         }
-        return TrainingResult(encoder: encoder, losses: losses, steps: total)
+        var result = TrainingResult(encoder: encoder, losses: losses, steps: total)
+        monitor?.annotate(&result)
+        return result
     }
 
     /// The loss of one micro-batch on `tape`.

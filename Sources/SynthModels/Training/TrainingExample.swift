@@ -56,7 +56,7 @@ package struct TrainingEvent: Sendable, Equatable {
     package var learningRate: Float
 }
 
-/// The outcome of a run: the trained encoder and its loss curve.
+/// The outcome of a run: the trained encoder, its loss curve and, with a dev split, its metric curve.
 package struct TrainingResult: Sendable {
     /// The trained model.
     package var encoder: BiEncoder
@@ -64,4 +64,13 @@ package struct TrainingResult: Sendable {
     package var losses: [Float]
     /// Optimizer steps completed.
     package var steps: Int
+    /// The dev metric's name, when the run had a ``DevEvaluation``.
+    package var devMetric: String? = nil
+    /// The dev metric after each evaluation (step 0 = the starting model); empty without a dev split.
+    package var devCurve: [DevPoint] = []
+    /// The step whose parameters scored best on the dev split (the returned model's, with
+    /// ``DevEvaluation/restoreBest``).
+    package var bestStep: Int? = nil
+    /// Whether the run stopped before its planned steps because the dev metric stopped improving.
+    package var stoppedEarly: Bool = false
 }

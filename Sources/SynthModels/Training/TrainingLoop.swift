@@ -8,6 +8,8 @@ struct TrainingLoop {
     var options: TrainingOptions
     /// Replaces the plain shuffle with batches free of duplicate texts, when set.
     var sampler: NoDuplicatesBatchSampler? = nil
+    /// Dev-split scoring (curve, early stopping, best parameters), when set; read it after ``run``.
+    var monitor: DevMonitor? = nil
 
     /// Runs every optimizer step, updating `parameters` in place.
     ///
@@ -15,7 +17,8 @@ struct TrainingLoop {
     ///   - exampleCount: number of training items (shuffled per epoch).
     ///   - lossOf: the scalar loss of one micro-batch (item indices) on a training tape, given the current
     ///     parameters.
-    /// - Returns: the loss of every step and the optimizer (for checkpoints).
+    /// - Returns: the loss of every step and the optimizer (for checkpoints). With a ``monitor`` the loop may
+    ///   stop early; the caller restores ``DevMonitor/finalParameters(last:)``.
     func run(
         exampleCount: Int, parameters: inout [String: Tensor], pool: BufferPool, progress: (TrainingEvent) -> Void,
         lossOf: (Tape, [Int], [String: Tensor]) -> Variable
@@ -30,6 +33,7 @@ struct TrainingLoop {
             totalSteps: total)
         var optimizer = AdamW(weightDecay: options.weightDecay)
         var losses: [Float] = []
+        _ = monitor?.observe(step: 0, totalSteps: total, parameters: parameters)
         for step in 0..<total {
             let epoch = step / perEpoch
             let stepInEpoch = step % perEpoch
@@ -55,6 +59,7 @@ struct TrainingLoop {
             optimizer.update(&parameters, gradients: summed, learningRate: rate)
             losses.append(stepLoss)
             progress(TrainingEvent(step: step + 1, totalSteps: total, loss: stepLoss, learningRate: rate))
+            if monitor?.observe(step: step + 1, totalSteps: total, parameters: parameters) == true { break }
         }
         return (losses, optimizer)
     }

@@ -89,4 +89,12 @@ struct BLASTests {
         #expect(!BLAS.coreName.isEmpty)
         #expect(BLAS.coreName != "unknown")
     }
+
+    @Test("a detected core type keeps OpenBLAS off its generic Prescott kernels")
+    func requestedCoreTypeIsHonoured() {
+        let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        guard BLAS.detectCoreType(cpuInfo: cpuInfo) != nil || BLAS.requestedCoreType != nil else { return }
+        #expect(BLAS.requestedCoreType != nil)
+        #expect(BLAS.coreName.lowercased() != "prescott", "requested \(BLAS.requestedCoreType ?? "-"), got \(BLAS.coreName)")
+    }
 }

@@ -11,7 +11,9 @@ import Testing
 /// data, Ctrl-C mid-synthesis (the server stops with synthlab) and a resume that repeats no finished call.
 @Suite(.serialized) struct LocalTeacherCLITests {
     /// A project with a 6-document BEIR folder and a synthesize → critique verify notebook over `docs` passages.
-    static func project(docs: Int) throws -> CLIProject {
+    static func project(
+        docs: Int, teacher: String = "t = llm local model=\"smollm2\" context=1024 threads=1"
+    ) throws -> CLIProject {
         let project = try CLIProject()
         let topics = [
             "Aspirin irreversibly inhibits cyclooxygenase in platelets, reducing thromboxane and clotting.",
@@ -33,17 +35,19 @@ import Testing
             """
             ---
             title: local teacher
+            params:
+              seed: 1
             ---
 
             ```synth
             #| label: teacher
             data = load "data" split="test"
-            t = llm local model="smollm2" context=1024 threads=1
+            \(teacher)
             ```
 
             ```synth
             #| label: synthesize
-            q = synthesize queries from=data docs=\(docs) per_doc=1 max_tokens=40 teacher=t seed=1
+            q = synthesize queries from=data docs=\(docs) per_doc=1 max_tokens=40 teacher=t seed=params.seed
             v = critique verify q teacher=t
             written = export v path="out.jsonl"
             ```
@@ -117,6 +121,112 @@ import Testing
         #expect(StoreRows.count(store) == stored + (llm["requests_new"] as? Int ?? -1))
         #expect((1...6).contains(try project.read("out.jsonl").split(separator: "\n").count))
     }
+    /// `llm openai` against a plain llama-server that demands an API key: the key comes from the variable
+    /// `key_env` names, reaches the server, and is in no file of the project; stored answers replay without it.
+    @Test func openAIEndpointTakesItsKeyFromTheEnvironmentAndNeverStoresIt() throws {
+        let secret = "sk-synthlab-\(UUID().uuidString)"
+        let server = try RawLlamaServer(apiKey: secret)
+        defer { server.stop() }
+        let teacher =
+            "t = llm openai url=\"http://127.0.0.1:\(server.port)/v1\" model=\"smollm2\" "
+            + "key_env=\"SYNTHLAB_TEST_OPENAI_KEY\" concurrency=2"
+        let project = try Self.project(docs: 2, teacher: teacher)
+        defer { project.remove() }
+
+        let first = try TeacherRun(
+            project: project, arguments: ["run", "nb.md", "--quiet"], environment: ["SYNTHLAB_TEST_OPENAI_KEY": secret])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.servers.isEmpty)
+        let llm = try Self.llm(project)
+        #expect((llm["requests_new"] as? Int ?? 0) >= 2)
+        #expect(llm["endpoints"] as? [String] == ["smollm2"])
+        let data = try project.read("out.jsonl")
+        #expect(data.contains("\"model\":\"smollm2\""))
+        // The key is in no file: store (and its WAL), reports, exports, cell cache.
+        let files = FileManager.default.enumerator(at: project.folder, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL } ?? []
+        #expect(files.count > 5)
+        for file in files {
+            guard let bytes = try? Data(contentsOf: file) else { continue }
+            #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(file.lastPathComponent) contains the key")
+        }
+
+        // Without the key: stored answers replay (no request needs it) …
+        let replay = try TeacherRun(project: project, arguments: ["run", "nb.md", "--quiet", "--no-cache"])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(try Self.llm(project)["requests_new"] as? Int == 0)
+        #expect(try project.read("out.jsonl") == data)
+        // … and a new request names the missing variable, never a value.
+        let missing = try TeacherRun(project: project, arguments: ["run", "nb.md", "--quiet", "--param", "seed=2"])
+        #expect(missing.status == 1)
+        #expect(
+            missing.stderr.contains(
+                "environment variable SYNTHLAB_TEST_OPENAI_KEY (key_env of endpoint smollm2) is not set"),
+            "\(missing.stderr)")
+        // A wrong key is the server's 401, reported without retrying forever.
+        let wrong = try TeacherRun(
+            project: project, arguments: ["run", "nb.md", "--quiet", "--param", "seed=3"],
+            environment: ["SYNTHLAB_TEST_OPENAI_KEY": "sk-wrong"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("401"), "\(wrong.stderr)")
+        #expect(!wrong.stderr.contains("sk-wrong"))
+    }
+}
+
+/// A llama-server started directly (not by synthlab) with SmolLM2 on a free port, one thread.
+final class RawLlamaServer: @unchecked Sendable {
+    let port: Int
+    private let process: Process
+
+    init(apiKey: String) throws {
+        let probe = Process()
+        probe.executableURL = TestPaths.python
+        probe.arguments = [
+            "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])",
+        ]
+        let pipe = Pipe()
+        probe.standardOutput = pipe
+        try probe.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        probe.waitUntilExit()
+        port = try #require(Int(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        process = Process()
+        process.executableURL = TestPaths.synthlabHome.appendingPathComponent("bin/llama-server")
+        process.arguments = [
+            "-m", TestPaths.synthlabHome.appendingPathComponent("models/smollm2-135m-instruct-q4_1.gguf").path,
+            "--host", "127.0.0.1", "--port", "\(port)", "--no-repack", "-t", "1", "-c", "2048", "--parallel", "2",
+            "--api-key", apiKey, "--alias", "smollm2", "--no-webui",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let health = Process()
+        health.executableURL = TestPaths.python
+        health.arguments = [
+            "-c",
+            """
+            import sys, time, urllib.request
+            for _ in range(1200):
+                try:
+                    if urllib.request.urlopen(sys.argv[1], timeout=2).status == 200: sys.exit(0)
+                except Exception: pass
+                time.sleep(0.1)
+            sys.exit(1)
+            """,
+            "http://127.0.0.1:\(port)/health",
+        ]
+        try health.run()
+        health.waitUntilExit()
+        if health.terminationStatus != 0 {
+            stop()
+            throw CocoaError(.fileReadUnknown)
+        }
+    }
+
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
 }
 
 /// One `synthlab` run in a project, watching which llama-server processes it owns.
@@ -130,7 +240,8 @@ struct TeacherRun {
 
     /// Runs `synthlab arguments…` in `project` with `$SYNTHLAB_HOME` set; sends `signal` once `when` is true.
     init(
-        project: CLIProject, arguments: [String], signal: Int32? = nil, when condition: () -> Bool = { false }
+        project: CLIProject, arguments: [String], environment extra: [String: String] = [:], signal: Int32? = nil,
+        when condition: () -> Bool = { false }
     ) throws {
         let process = Process()
         process.executableURL = CLIProject.binary
@@ -139,6 +250,7 @@ struct TeacherRun {
         environment["NO_COLOR"] = "1"
         environment["HOME"] = project.folder.path
         environment["SYNTHLAB_HOME"] = TestPaths.synthlabHome.path
+        for (key, value) in extra { environment[key] = value }
         process.environment = environment
         process.currentDirectoryURL = project.folder
         let err = project.folder.appendingPathComponent(".stderr")

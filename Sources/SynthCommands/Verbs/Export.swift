@@ -18,15 +18,20 @@ package enum ExportCommand: VerbCommand {
             `synthetic_set` exported that way becomes a portable archive: a header with its counts and steps, \
             its records with their provenance (teacher, template hash, request keys) and the stored teacher \
             answers of those requests, so `load synthetic` can bring it back on another machine and the \
-            notebook that made it replays offline. Files are written atomically. Returns the absolute path \
-            written.
+            notebook that made it replays offline. A `synthetic_set`'s accepted records can also be written \
+            for trainers elsewhere: `format="beir"` makes `path` a BEIR folder (`corpus.jsonl` with every \
+            positive and hard negative, `queries.jsonl`, `qrels/train.tsv` with the positives), and \
+            `format="sentence-transformers"` a JSONL of `anchor`/`positive`/`negative` rows (pointwise labels: \
+            `sentence1`/`sentence2`/`score`) for sentence-transformers' losses. Files are written atomically. \
+            Returns the absolute path written.
             """,
         positional: [ArgSpec("value", .any, doc: "the value to write")],
         keywords: [
             ArgSpec("path", .string, doc: "the file to write, relative to the notebook folder"),
             ArgSpec(
-                "format", .choice(["auto", "jsonl", "json", "trec"]), default: .string("auto"),
-                doc: "the file format (`auto`: from the extension)"),
+                "format", .choice(["auto", "jsonl", "json", "trec", "beir", "sentence-transformers"]),
+                default: .string("auto"),
+                doc: "the file format (`auto`: from the extension; `beir` and `sentence-transformers`: synthetic sets)"),
             ArgSpec("tag", .string, default: .string("synthlab"), doc: "the run tag column of TREC runs"),
         ],
         result: "string",
@@ -51,6 +56,12 @@ package enum ExportCommand: VerbCommand {
             }
         }
         let value = call["value"] ?? .null
+        if format == "beir" || format == "sentence-transformers" {
+            guard case .object(let set as SyntheticSet) = value else {
+                throw call.error("expected a synthetic_set for format=\"\(format)\", found \(value.typeName)")
+            }
+            return try exportForTrainers(set, format: format, to: url, path: path)
+        }
         if compressed, format == "jsonl", case .object(let set as SyntheticSet) = value {
             let store = try? ResponseStore(path: context.stateFolder.appendingPathComponent("llm.sqlite"))
             let archive = try await SyntheticSetArchive.collect(set, from: store)
@@ -88,6 +99,25 @@ package enum ExportCommand: VerbCommand {
             try AtomicFile.write(text, to: url)
         }
         return VerbOutcome(value: .string(url.path), outputs: [.text("wrote \(path)")])
+    }
+}
+
+extension ExportCommand {
+    /// A synthetic set as a BEIR folder or sentence-transformers rows.
+    static func exportForTrainers(_ set: SyntheticSet, format: String, to url: URL, path: String) throws -> VerbOutcome {
+        func lines(_ values: [Value]) -> String { values.map { ValueJSON.encode($0) + "\n" }.joined() }
+        if format == "beir" {
+            let beir = set.beirExport()
+            try AtomicFile.write(lines(beir.corpus), to: url.appendingPathComponent("corpus.jsonl"))
+            try AtomicFile.write(lines(beir.queries), to: url.appendingPathComponent("queries.jsonl"))
+            try AtomicFile.write(beir.qrels, to: url.appendingPathComponent("qrels/train.tsv"))
+            let text = "wrote \(path)/: \(beir.queries.count) queries, \(beir.corpus.count) passages (BEIR)"
+            return VerbOutcome(value: .string(url.path), outputs: [.text(text)])
+        }
+        let rows = set.sentenceTransformerRows
+        try AtomicFile.write(lines(rows), to: url)
+        return VerbOutcome(
+            value: .string(url.path), outputs: [.text("wrote \(path): \(rows.count) sentence-transformers rows")])
     }
 }
 

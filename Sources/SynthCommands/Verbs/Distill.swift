@@ -13,10 +13,15 @@ package enum DistillCommand: VerbCommand {
             dataset split; candidates are the `top_k` documents `retriever` ranks for each, with texts from \
             `on`'s corpus. `pointwise` asks a yes/no relevance question (probability from log-probs); `pairwise` \
             asks which of two passages answers better (both orders with `both_orders=true`, Syntriever stage 2); \
-            `listwise` ranks sliding windows of `window` passages (RankGPT-style). Returns a `synthetic_set` of \
-            labelled candidates for `train`.
+            `listwise` ranks sliding windows of `window` passages (RankGPT-style). With a trained cross-encoder \
+            as `teacher` (GPL-style), `pointwise` labels are its logits (the margins a student learns are their \
+            differences) and `listwise` sorts the candidates by them; no LLM calls. Returns a `synthetic_set` of \
+            labelled candidates for `train_cross loss="ranknet"`, `align` (pairwise) or `export … \
+            format="sentence-transformers"`.
             """,
-        paper: "Kim & Baek 2025, Syntriever (pairwise); Pezzuti et al. 2025 (listwise teachers)",
+        paper:
+            "Kim & Baek 2025, Syntriever (pairwise); Sun et al. 2023, RankGPT (listwise); Pezzuti et al. 2025 "
+            + "(listwise teachers); Wang et al. 2022, GPL (cross-encoder teacher)",
         positional: [
             ArgSpec(
                 "kind", .choice(["pointwise", "pairwise", "listwise"]), default: .string("pairwise"),
@@ -24,7 +29,9 @@ package enum DistillCommand: VerbCommand {
         ],
         keywords: [
             ArgSpec("from", .oneOf([.object("synthetic_set"), .object("dataset")]), doc: "the queries to label"),
-            ArgSpec("teacher", .object("teacher"), doc: "the LLM (from `llm`)"),
+            ArgSpec(
+                "teacher", .oneOf([.object("teacher"), .object("cross_encoder")]),
+                doc: "the LLM (from `llm`) or a trained cross-encoder (pointwise and listwise)"),
             ArgSpec("retriever", .object("bm25_index"), doc: "the index that proposes candidates"),
             ArgSpec("on", .object("dataset"), doc: "the dataset whose corpus holds the candidate texts"),
             ArgSpec(
@@ -43,7 +50,9 @@ package enum DistillCommand: VerbCommand {
         example: "labels = distill pairwise from=queries teacher=t retriever=index on=data top_k=4 both_orders=true")
 
     package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
-        guard let teacher = call.object("teacher", as: TeacherObject.self),
+        let crossEncoder = call.object("teacher", as: CrossEncoderObject.self)
+        let teacher = call.object("teacher", as: TeacherObject.self)
+        guard teacher != nil || crossEncoder != nil,
             let index = call.object("retriever", as: BM25Index.self),
             let corpus = call.object("on", as: BEIRDataset.self)
         else { throw call.error("expected a teacher, a retriever and a dataset") }
@@ -58,6 +67,19 @@ package enum DistillCommand: VerbCommand {
                 Distillation.Input(id: $0.id, text: $0.text)
             }
         }
+        if let crossEncoder {
+            guard kind != .pairwise else {
+                throw call.error(
+                    "expected pointwise or listwise with a cross-encoder teacher, found pairwise",
+                    notes: ["pairwise preferences need an LLM teacher (`llm`)"])
+            }
+            let set = try await CrossEncoderTeacher.label(
+                kind: kind, queries: inputs, teacher: crossEncoder, retriever: BM25Retriever(index: index),
+                passage: SynthesisSupport.passageLookup(corpus), topK: max(1, call.int("top_k") ?? 5),
+                progress: SynthesisSupport.progress("distill \(kind.rawValue)", context))
+            return VerbOutcome(value: .object(set), outputs: [.text(set.summary)])
+        }
+        guard let teacher else { throw call.error("expected a teacher") }
         let defaultTemplate = [
             "pointwise": "verify-relevance", "pairwise": "pairwise-preference", "listwise": "listwise-rank",
         ]

@@ -1,0 +1,63 @@
+import Foundation
+import SynthCommands
+import SynthModels
+import SynthRetrieval
+import SynthSynthesis
+import SynthTestSupport
+import SynthValues
+import Testing
+
+@testable import SynthCommands
+@testable import SynthLanguage
+
+/// `distill … teacher=<cross_encoder>` (GPL-style teacher scores) on the tiny fixture and tiny random BERT.
+@Suite struct CrossEncoderTeacherTests {
+    @Test func pointwiseLogitsAndListwiseOrderComeFromTheCrossEncoder() async throws {
+        let (interpreter, project) = try await CrossEncoderVerbTests.session()
+        defer { try? FileManager.default.removeItem(at: project) }
+        try await runCell(
+            interpreter,
+            """
+            points = distill pointwise from=queries teacher=ce retriever=index on=data top_k=3 queries=4
+            lists = distill listwise from=queries teacher=ce retriever=index on=data top_k=3 queries=2
+            student = train_cross ce on=points loss="ranknet" corpus=data group=3 max_steps=1 name="student"
+            """)
+        let ce = try CrossEncoderVerbTests.object(interpreter, "ce", as: CrossEncoderObject.self)
+        let index = try CrossEncoderVerbTests.object(interpreter, "index", as: BM25Index.self)
+        let queries = try CrossEncoderVerbTests.object(interpreter, "queries", as: SyntheticSet.self)
+        let points = try CrossEncoderVerbTests.object(interpreter, "points", as: SyntheticSet.self)
+        let lists = try CrossEncoderVerbTests.object(interpreter, "lists", as: SyntheticSet.self)
+        #expect(points.records.count == 4 && lists.records.count == 2)
+        #expect(points.counts.requestsNew == 0)
+        #expect(points.steps == ["distill pointwise: cross-encoder \(ce.name) (untrained), bm25 top-3"])
+        for (record, query) in zip(points.records, queries.accepted.prefix(4)) {
+            #expect(record.query == query.query && record.kind == "pointwise")
+            let ids = index.rank(query.query, topK: 3).map(\.documentID)
+            #expect(record.candidates.map(\.id) == ids)
+            let expected = CrossEncoderVerbTests.scores(
+                ce, query: query.query, texts: record.candidates.map(\.text), maxLength: 256)
+            #expect(zip(record.scores, expected).allSatisfy { abs($0 - $1) < 1e-4 }, "\(record.scores) vs \(expected)")
+            #expect(record.provenance.map(\.model) == [ce.name])
+        }
+        for (list, point) in zip(lists.records, points.records) {
+            let order = zip(point.candidates, point.scores).sorted { $0.1 > $1.1 }
+            #expect(list.candidates.map(\.id) == order.map(\.0.id))
+            #expect(list.scores == list.scores.sorted(by: >))
+        }
+        let student = try CrossEncoderVerbTests.object(interpreter, "student", as: CrossEncoderObject.self)
+        #expect(student.history == "ranknet 1 steps")
+    }
+
+    @Test func pairwiseNeedsAnLLMTeacher() async throws {
+        let (interpreter, project) = try await CrossEncoderVerbTests.session()
+        defer { try? FileManager.default.removeItem(at: project) }
+        await #expect {
+            try await runCell(
+                interpreter, "pairs = distill pairwise from=queries teacher=ce retriever=index on=data top_k=3")
+        } throws: { error in
+            let diagnostic = error as? Diagnostic
+            return diagnostic?.message == "expected pointwise or listwise with a cross-encoder teacher, found pairwise"
+                && diagnostic?.notes == ["pairwise preferences need an LLM teacher (`llm`)"]
+        }
+    }
+}

@@ -61,3 +61,30 @@ import Testing
         }
     }
 }
+
+/// `critique revise reward="model"`: a trained cross-encoder's logit is the chain reward.
+@Suite struct CrossEncoderRewardTests {
+    @Test func rewardsAreTheCrossEncoderLogitsOfQueryAndPositive() async throws {
+        let (interpreter, project) = try await CrossEncoderVerbTests.session()
+        defer { try? FileManager.default.removeItem(at: project) }
+        try await runCell(
+            interpreter, "better = critique revise queries teacher=t reward=\"model\" model=ce rule=\"always\"")
+        let ce = try CrossEncoderVerbTests.object(interpreter, "ce", as: CrossEncoderObject.self)
+        let queries = try CrossEncoderVerbTests.object(interpreter, "queries", as: SyntheticSet.self)
+        let better = try CrossEncoderVerbTests.object(interpreter, "better", as: SyntheticSet.self)
+        let trace = try #require(better.critique)
+        #expect(trace.reward == "ce_\(ce.name)")
+        let records = queries.accepted
+        #expect(trace.chains.count == records.count)
+        for (chain, record) in zip(trace.chains, records) {
+            let expected = CrossEncoderVerbTests.scores(
+                ce, query: record.query, texts: [record.positive!.text], maxLength: 256)[0]
+            #expect(abs(chain.initial - expected) < 1e-4)
+        }
+        await #expect {
+            try await runCell(interpreter, "worse = critique revise queries teacher=t reward=\"model\"")
+        } throws: { error in
+            (error as? Diagnostic)?.message == "expected `model=` (a cross_encoder) for the model reward"
+        }
+    }
+}

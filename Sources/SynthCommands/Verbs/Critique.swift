@@ -14,8 +14,9 @@ package enum CritiqueCommand: VerbCommand {
         discussion: """
             For each accepted record, the teacher critiques the query against its passage and proposes a \
             revision; the revision replaces the query when the acceptance rule says so, given the reward of \
-            both: `judge` (log of the teacher's yes/no relevance probability) or `retrieval` (reciprocal rank of the \
-            positive passage in the `top_k` of `index`, a BM25 or dense index). Rules: `metropolis` (accept with \
+            both: `judge` (log of the teacher's yes/no relevance probability), `retrieval` (reciprocal rank of the \
+            positive passage in the `top_k` of `index`, a BM25 or dense index) or `model` (a trained \
+            cross-encoder's logit for the query and its positive, given as `model=`). Rules: `metropolis` (accept with \
             probability min(1, exp((r' − r)/temperature)), Distilled Self-Critique), `strict` (only \
             improvements), `always`; a revision copied from the passage is never accepted. Shows the acceptance rate and the mean reward before and after; returns a \
             new `synthetic_set` whose `critique` field holds every chain: `rewards_before`, `rewards_after`, \
@@ -26,7 +27,11 @@ package enum CritiqueCommand: VerbCommand {
         keywords: [
             ArgSpec("teacher", .object("teacher"), doc: "the LLM (from `llm`)"),
             ArgSpec(
-                "reward", .choice(["judge", "retrieval"]), default: .string("judge"), doc: "how a query is scored"),
+                "reward", .choice(["judge", "retrieval", "model"]), default: .string("judge"),
+                doc: "how a query is scored"),
+            ArgSpec(
+                "model", .object("cross_encoder"), optional: true,
+                doc: "the trained cross-encoder of the `model` reward"),
             ArgSpec(
                 "index", .oneOf([.object("bm25_index"), .object("dense_index")]), optional: true,
                 doc: "the index for the `retrieval` reward"),
@@ -47,7 +52,13 @@ package enum CritiqueCommand: VerbCommand {
         else { throw call.error("expected a synthetic set and a teacher") }
         var files: [URL] = []
         let reward: any SampleReward
-        if call.string("reward") == "retrieval" {
+        if call.string("reward") == "model" {
+            guard let model = call.object("model", as: CrossEncoderObject.self) else {
+                throw call.error(
+                    "expected `model=` (a cross_encoder) for the model reward", notes: ["e.g. model = train_cross …"])
+            }
+            reward = CrossEncoderReward(model: model)
+        } else if call.string("reward") == "retrieval" {
             let topK = call.int("top_k") ?? 10
             guard topK > 0 else { throw call.error("expected top_k > 0, found \(topK)") }
             if let index = call.object("index", as: BM25Index.self) {

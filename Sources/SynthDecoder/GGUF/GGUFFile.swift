@@ -49,7 +49,7 @@ package struct GGUFFile: Sendable {
     package let dataOffset: Int
     /// The file's name, for messages.
     package let fileName: String
-    private let data: Data
+    let data: Data
     private let tensorIndex: [String: Int]
 
     /// Opens and parses a GGUF file (memory-mapped).

@@ -29,11 +29,20 @@ package final class LlamaModel: Sendable {
     package let tiedOutput: Bool
     /// The tokenizer stored in the same file.
     package let tokenizer: BPETokenizer
+    /// Per layer, how llama.cpp rounds the activations of each product (from the GGUF tensor types); used
+    /// only with ``DecoderNumerics/llamaCpp``.
+    package let activationRoundings: [LlamaLayerRoundings]
+    /// The same for the output head.
+    package let outputRounding: ActivationRounding
 
     package init(
         config: LlamaConfig, tokenEmbedding: Tensor, layers: [LlamaLayer], outputNorm: Tensor, outputWeight: Tensor?,
-        tokenizer: BPETokenizer
+        tokenizer: BPETokenizer, activationRoundings: [LlamaLayerRoundings]? = nil,
+        outputRounding: ActivationRounding = .none
     ) {
+        self.activationRoundings =
+            activationRoundings ?? Array(repeating: LlamaLayerRoundings(), count: layers.count)
+        self.outputRounding = outputRounding
         self.config = config
         self.tokenEmbedding = tokenEmbedding
         self.layers = layers
@@ -76,10 +85,12 @@ package final class LlamaModel: Sendable {
                     down: try tensor(p + "ffn_down.weight", [d, ff])))
         }
         let output = file.info(named: "output.weight") == nil ? nil : try tensor("output.weight", [config.vocabularySize, d])
+        let roundings = (0..<config.layerCount).map { LlamaLayerRoundings(file: file, layer: $0) }
         return LlamaModel(
             config: config, tokenEmbedding: embedding, layers: layers,
             outputNorm: try tensor("output_norm.weight", [d]), outputWeight: output,
-            tokenizer: try BPETokenizer(gguf: file))
+            tokenizer: try BPETokenizer(gguf: file), activationRoundings: roundings,
+            outputRounding: .forWeight(named: output == nil ? "token_embd.weight" : "output.weight", in: file))
     }
 
     /// The embedding rows of `tokens`: `[tokens.count, d]` (rows are positions).
@@ -99,9 +110,9 @@ package final class LlamaModel: Sendable {
 
     /// Logits `[positions, vocabularySize]` of a full causal forward pass over input embeddings `[positions, d]`
     /// (no cache; row `t` predicts the token after position `t`).
-    package func logits(inputEmbeddings: Tensor) -> Tensor {
+    package func logits(inputEmbeddings: Tensor, numerics: DecoderNumerics = .float32) -> Tensor {
         var cache = KVCache(config: config, capacity: inputEmbeddings.shape[0])
-        return outputLogits(forward(inputEmbeddings, cache: &cache))
+        return outputLogits(forward(inputEmbeddings, cache: &cache, numerics: numerics), numerics: numerics)
     }
 
     /// Generates up to `maxTokens` tokens after `prompt`, stopping early at an end-of-generation token
@@ -111,25 +122,26 @@ package final class LlamaModel: Sendable {
     ///   - prompt: token ids (include BOS / the chat template yourself, see ``BPETokenizer``).
     ///   - prefixEmbeddings: optional `[p, d]` rows placed before the prompt's embeddings (soft prompts).
     ///   - stopAtEndOfGeneration: stop at ``BPETokenizer/endOfGeneration`` tokens (false: always `maxTokens`).
+    ///   - numerics: Float32 (default) or llama.cpp's roundings (``DecoderNumerics``).
     /// - Returns: the generated token ids.
     package func generate(
         prompt: [Int32], maxTokens: Int, sampler: Sampler, prefixEmbeddings: Tensor? = nil,
-        stopAtEndOfGeneration: Bool = true
+        stopAtEndOfGeneration: Bool = true, numerics: DecoderNumerics = .float32
     ) -> [Int32] {
         var sampler = sampler
         var input = embed(tokens: prompt)
         if let prefixEmbeddings { input = Self.concatenateRows(prefixEmbeddings, input) }
         guard input.shape[0] > 0, maxTokens > 0 else { return [] }
         var cache = KVCache(config: config, capacity: input.shape[0] + maxTokens)
-        var hidden = forward(input, cache: &cache)
+        var hidden = forward(input, cache: &cache, numerics: numerics)
         var generated: [Int32] = []
         while true {
-            let logits = outputLogits(hidden, lastRowOnly: true)
+            let logits = outputLogits(hidden, lastRowOnly: true, numerics: numerics)
             let token = logits.withUnsafeBufferPointer { sampler.sample($0) }
             if stopAtEndOfGeneration && tokenizer.endOfGeneration.contains(token) { break }
             generated.append(token)
             if generated.count == maxTokens { break }
-            hidden = forward(embed(tokens: [token]), cache: &cache)
+            hidden = forward(embed(tokens: [token]), cache: &cache, numerics: numerics)
         }
         return generated
     }

@@ -28,19 +28,40 @@ package struct RotaryEmbedding: Sendable {
         self.sines = sines
     }
 
+    /// Whether rotations use fused multiply–adds as ggml's compiled kernel does.
+    var fusedRotation = false
+
+    /// A table from precomputed `[positions, dimension/2]` cosines and sines.
+    package init(dimension: Int, cosines: [Float], sines: [Float]) {
+        fusedRotation = true
+        self.dimension = dimension
+        self.cosines = cosines
+        self.sines = sines
+    }
+
     /// Rotates `rows` rows of `heads` heads of width `headDimension` in place (row stride `heads·headDimension`).
     package func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, heads: Int, headDimension: Int) {
         let pairs = dimension / 2
+        let fused = fusedRotation
         cosines.withUnsafeBufferPointer { cosines in
             sines.withUnsafeBufferPointer { sines in
                 for t in 0..<rows {
                     let c = cosines.baseAddress! + t * pairs, s = sines.baseAddress! + t * pairs
                     for h in 0..<heads {
                         let v = x + (t * heads + h) * headDimension
-                        for i in 0..<pairs {
-                            let a = v[2 * i], b = v[2 * i + 1]
-                            v[2 * i] = a * c[i] - b * s[i]
-                            v[2 * i + 1] = a * s[i] + b * c[i]
+                        if fused {
+                            // ggml's rotate_pairs as GCC contracts it: fma(x0, cos, −x1·sin), fma(x0, sin, x1·cos).
+                            for i in 0..<pairs {
+                                let a = v[2 * i], b = v[2 * i + 1]
+                                v[2 * i] = (-(b * s[i])).addingProduct(a, c[i])
+                                v[2 * i + 1] = (b * c[i]).addingProduct(a, s[i])
+                            }
+                        } else {
+                            for i in 0..<pairs {
+                                let a = v[2 * i], b = v[2 * i + 1]
+                                v[2 * i] = a * c[i] - b * s[i]
+                                v[2 * i + 1] = a * s[i] + b * c[i]
+                            }
                         }
                     }
                 }

@@ -121,6 +121,25 @@ import Testing
         #expect(StoreRows.count(store) == stored + (llm["requests_new"] as? Int ?? -1))
         #expect((1...6).contains(try project.read("out.jsonl").split(separator: "\n").count))
     }
+    /// The teacher's llama-server is SIGKILLed mid-synthesis: the run restarts it and completes, with
+    /// every answer received before the crash kept (no request is sent twice).
+    @Test func serverKilledMidRunIsRestartedAndTheRunCompletes() throws {
+        let project = try Self.project(docs: 6)
+        defer { project.remove() }
+        let store = project.folder.appendingPathComponent(".synthlab/llm.sqlite")
+        let run = try TeacherRun(
+            project: project, arguments: ["run", "nb.md", "--quiet"], signal: SIGKILL,
+            when: { StoreRows.count(store) >= 2 }, killServer: true)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.servers.count == 2, "expected the killed server and its replacement, found \(run.servers)")
+        for server in run.servers { #expect(!ProcessTable.isAlive(server)) }
+        let llm = try Self.llm(project)
+        let sent = try #require(llm["requests_new"] as? Int)
+        #expect(StoreRows.count(store) == sent)
+        #expect(llm["requests_replayed"] as? Int == 0)
+        #expect((1...6).contains(try project.read("out.jsonl").split(separator: "\n").count))
+    }
+
     /// `llm openai` against a plain llama-server that demands an API key: the key comes from the variable
     /// `key_env` names, reaches the server, and is in no file of the project; stored answers replay without it.
     @Test func openAIEndpointTakesItsKeyFromTheEnvironmentAndNeverStoresIt() throws {
@@ -241,7 +260,7 @@ struct TeacherRun {
     /// Runs `synthlab arguments…` in `project` with `$SYNTHLAB_HOME` set; sends `signal` once `when` is true.
     init(
         project: CLIProject, arguments: [String], environment extra: [String: String] = [:], signal: Int32? = nil,
-        when condition: () -> Bool = { false }
+        when condition: () -> Bool = { false }, killServer: Bool = false
     ) throws {
         let process = Process()
         process.executableURL = CLIProject.binary
@@ -264,8 +283,9 @@ struct TeacherRun {
         var signalled = false
         while process.isRunning {
             seen.formUnion(ProcessTable.serversOwned(by: process.processIdentifier))
-            if let signal, !signalled, condition() {
-                kill(process.processIdentifier, signal)
+            if let signal, !signalled, !(killServer && seen.isEmpty), condition() {
+                // Either synthlab itself or (killServer) the llama-server it started.
+                for pid in killServer ? Array(seen) : [process.processIdentifier] { kill(pid, signal) }
                 signalled = true
             }
             usleep(50_000)

@@ -1,3 +1,4 @@
+import SynthMetrics
 import SynthRetrieval
 import SynthSynthesis
 import SynthTensor
@@ -44,6 +45,44 @@ enum CrossEncoderExamples {
             examples.append(
                 CrossEncoderExample(
                     query: record.query, passages: [positiveText] + negatives,
+                    labels: [1] + negatives.map { _ in 0 }))
+        }
+        return (examples, skipped)
+    }
+
+    /// Contrastive (LCE) groups from a dataset's judged queries: each query of `split` (the first `limit`, in
+    /// the dataset's order) with its best judged document (highest grade > 0, then smallest id) as the positive,
+    /// then `group − 1` hard negatives drawn without replacement (seeded) from BM25's top `depth` for the
+    /// query, minus every document judged relevant for it. This is the supervised "CL" stage of Pezzuti et al.
+    /// (judged positives, retriever negatives). Queries without a relevant document with text, or without any
+    /// negative, are skipped and counted.
+    ///
+    /// - Returns: the groups and the number of queries skipped.
+    static func judged(
+        _ queries: [Query], qrels: Qrels, index: BM25Index, passage: (String) -> String?, group: Int, depth: Int,
+        seed: UInt64
+    ) -> (examples: [CrossEncoderExample], skipped: Int) {
+        var examples: [CrossEncoderExample] = []
+        var skipped = 0
+        for (position, query) in queries.enumerated() {
+            let relevant = (qrels[query.id] ?? [:]).filter { $0.value > 0 }
+                .sorted { $0.value != $1.value ? $0.value > $1.value : trecLess($0.key, $1.key) }.map(\.key)
+            guard !query.text.isEmpty, let positiveText = relevant.lazy.compactMap(passage).first else {
+                skipped += 1
+                continue
+            }
+            let positiveIDs = Set(relevant)
+            let ranked = index.rank(query.text, topK: depth + positiveIDs.count).map(\.documentID)
+                .filter { !positiveIDs.contains($0) }.prefix(depth)
+            var generator = SeededGenerator(seed: seed &+ UInt64(position) &* 0x9E37_79B9_7F4A_7C15)
+            let negatives = sample(Array(ranked), count: group - 1, generator: &generator).compactMap(passage)
+            guard !negatives.isEmpty else {
+                skipped += 1
+                continue
+            }
+            examples.append(
+                CrossEncoderExample(
+                    query: query.text, passages: [positiveText] + negatives,
                     labels: [1] + negatives.map { _ in 0 }))
         }
         return (examples, skipped)

@@ -121,6 +121,39 @@ struct RankingTeacher: Teacher {
         }
     }
 
+    @Test func contrastiveGroupsFromJudgedQueriesUseTheGoldDocumentAndNeverAJudgedNegative() async throws {
+        let (interpreter, project) = try await Self.session()
+        defer { try? FileManager.default.removeItem(at: project) }
+        // a train split: q2's gold is d2 (d3 is relevant too, so never a negative); q3's is d5 (d4 is judged 0)
+        try "query-id\tcorpus-id\tscore\r\nq2\td2\t1\r\nq2\td3\t1\r\nq3\td4\t0\r\nq3\td5\t2\r\nq1\td1\t1\r\n".write(
+            to: project.appendingPathComponent("tiny/qrels/train.tsv"), atomically: true, encoding: .utf8)
+        try await runCell(interpreter, "claims = load \"./tiny\" split=\"train\"")
+        let index = try Self.object(interpreter, "index", as: BM25Index.self)
+        let claims = try Self.object(interpreter, "claims", as: BEIRDataset.self)
+        let lookup = SynthesisSupport.passageLookup(claims)
+        let qrels = try #require(claims.qrels["train"])
+        let queries = try claims.queries(split: "train")
+        let (examples, skipped) = CrossEncoderExamples.judged(
+            queries, qrels: qrels, index: index, passage: lookup, group: 3, depth: 10, seed: 0)
+        // q1's only BM25 match is its own gold abstract: nothing to contrast with
+        #expect(examples.map(\.query) == ["heart disease risk factors", "what causes cancer"] && skipped == 1)
+        #expect(examples[0].passages.first == lookup("d2") && examples[0].labels == [1, 0, 0])
+        #expect(Set(examples[0].passages.dropFirst()) == Set([lookup("d5")!, lookup("d6")!]))  // not d3: relevant
+        #expect(examples[1].passages == [lookup("d5")!, lookup("d4")!] && examples[1].labels == [1, 0])  // grade 0
+
+        // the verb: the first `queries` judged queries of the split, one group each
+        let result = try await runCell(
+            interpreter,
+            """
+            ce_j = train_cross ce on=claims queries=3 loss=lce retriever=index corpus=data group=3 depth=10 batch=2 lr=1e-3 max_length=48
+            """)
+        let lines = result.outputs.compactMap { if case .text(let t) = $0 { t } else { nil } }
+        #expect(
+            lines.first?.hasPrefix(
+                "train_cross ce_j: lce on 2 groups (tiny train queries: 1 judged positive + 2 bm25 negatives from the top "
+                    + "10; 1 records skipped), 1 steps of 2 groups, lr 0.001; loss ") == true, "\(lines)")
+    }
+
     @Test func distillationGroupsCarryTheTeachersOrder() async throws {
         let (interpreter, project) = try await Self.session()
         defer { try? FileManager.default.removeItem(at: project) }
@@ -280,6 +313,10 @@ struct RankingTeacher: Teacher {
         #expect(error.location?.line == 2 && error.location?.column == 5)
         error = try await failure("a = train_cross ce on=queries loss=ranknet")
         #expect(error.message == "expected teacher-labelled candidates for loss=ranknet, found a `queries` set")
+        error = try await failure("a = train_cross ce on=data split=\"test\" loss=ranknet corpus=data")
+        #expect(error.message == "expected teacher-labelled candidates for loss=ranknet, found a dataset")
+        error = try await failure("a = train_cross ce on=data split=\"tset\" loss=lce retriever=index corpus=data")
+        #expect(error.message == "expected a split of tiny (test), found \"tset\"")
         error = try await failure("a = train_cross ce on=ranked loss=lce retriever=index corpus=data")
         #expect(error.message == "expected queries with positive passages for loss=lce, found a `listwise` set")
         error = try await failure("a = train_cross ce on=queries retriever=index corpus=data group=1")
@@ -294,8 +331,8 @@ struct RankingTeacher: Teacher {
         #expect(error.message == "cannot access model file: no such model folder")
 
         // wrong types and names are caught before anything runs
-        let typed = try #require(try await diagnostic(in: interpreter, "a = train_cross ce on=data", line: 1))
-        #expect(typed.message == "expected synthetic_set for argument `on` of `train_cross`, found dataset")
+        let typed = try #require(try await diagnostic(in: interpreter, "a = train_cross ce on=index", line: 1))
+        #expect(typed.message == "expected synthetic_set or dataset for argument `on` of `train_cross`, found bm25_index")
         let loss = try #require(
             try await diagnostic(in: interpreter, "a = train_cross ce on=queries loss=listnet", line: 1))
         #expect(loss.message.hasPrefix("expected one of \"lce\", \"ranknet\""))

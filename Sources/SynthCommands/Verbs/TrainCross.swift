@@ -12,9 +12,10 @@ package enum TrainCrossCommand: VerbCommand {
         discussion: """
             One group per query, `group` candidates each, `batch` groups per optimizer step. `loss=lce` (the \
             contrastive "CL" stage) takes the accepted queries of a `synthetic_set` with their positive passage \
-            and adds `group − 1` hard negatives drawn (seeded) from the `retriever`'s top `depth` for the query, \
-            texts from `corpus`; with the default `depth = group` they are simply BM25's best non-positive \
-            passages. `loss=ranknet` (the distillation "KD" stage) takes the labelled candidates of `distill \
+            — or the judged queries of a dataset's `split` (the first `queries`) with their best judged \
+            document — and adds `group − 1` hard negatives drawn (seeded) from the `retriever`'s top `depth` for \
+            the query, texts from `corpus` (judged-relevant documents are never negatives); with the default \
+            `depth = group` they are simply BM25's best non-positive passages. `loss=ranknet` (the distillation "KD" stage) takes the labelled candidates of `distill \
             listwise` (or `pointwise`) and learns the teacher's order from all pairs whose teacher scores differ. \
             Both losses see the same kind of group, so arms with the same queries, `group`, `batch` and \
             `epochs`/`max_steps` have the same data and step budget. Starting from a trained cross-encoder gives \
@@ -28,7 +29,11 @@ package enum TrainCrossCommand: VerbCommand {
             + "multi-stage fine-tuning of cross-encoders",
         positional: [ArgSpec("model", .object("cross_encoder"), doc: "the re-ranker to start from")],
         keywords: [
-            ArgSpec("on", .object("synthetic_set"), doc: "queries with positives (lce) or teacher-labelled candidates (ranknet)"),
+            ArgSpec(
+                "on", .oneOf([.object("synthetic_set"), .object("dataset")]),
+                doc: "queries with positives (lce: a synthetic set or a dataset's judged split) or teacher-labelled candidates (ranknet)"),
+            ArgSpec("split", .string, default: .string("train"), doc: "the judged split when `on` is a dataset (lce)"),
+            ArgSpec("queries", .int, optional: true, doc: "use only the first n judged queries when `on` is a dataset"),
             ArgSpec("loss", .choice(["lce", "ranknet"]), default: .string("lce"), doc: "the training objective"),
             ArgSpec(
                 "retriever", .object("bm25_index"), optional: true,
@@ -49,9 +54,13 @@ package enum TrainCrossCommand: VerbCommand {
         example: "ce_cl = train_cross (cross_encoder minilm) on=queries loss=lce retriever=index corpus=data group=8 epochs=2")
 
     package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
-        guard let base = call.object("model", as: CrossEncoderObject.self),
-            let set = call.object("on", as: SyntheticSet.self)
-        else { throw call.error("expected a cross-encoder and a synthetic set") }
+        guard let base = call.object("model", as: CrossEncoderObject.self) else {
+            throw call.error("expected a cross-encoder")
+        }
+        let judged = call.object("on", as: BEIRDataset.self)
+        guard let set = call.object("on", as: SyntheticSet.self) ?? judged.map({ _ in SyntheticSet(kind: "judged") }) else {
+            throw call.error("expected a synthetic set or a dataset")
+        }
         let loss = call.string("loss") ?? "lce"
         let group = call.int("group") ?? 8
         let batch = call.int("batch") ?? 4
@@ -73,17 +82,36 @@ package enum TrainCrossCommand: VerbCommand {
                     "expected `retriever` and `corpus` for loss=lce (they mine the hard negatives)",
                     notes: ["for example `retriever=index corpus=data`"])
             }
+            let depth = call.int("depth") ?? group
+            guard depth >= 1 else { throw call.error("expected depth ≥ 1, found \(depth)") }
+            let seed = UInt64(max(0, call.int("seed") ?? 42))
+            if let judged {
+                let split = try DatasetSplit.choose(call.string("split") ?? "train", in: judged, call: call)
+                var queries = try judged.queries(split: split)
+                if let limit = call.int("queries") {
+                    guard limit >= 1 else { throw call.error("expected queries ≥ 1, found \(limit)") }
+                    queries = Array(queries.prefix(limit))
+                }
+                built = CrossEncoderExamples.judged(
+                    queries, qrels: judged.qrels[split]!, index: index, passage: lookup, group: group, depth: depth,
+                    seed: seed)
+                source = "\(judged.name) \(split) queries: 1 judged positive + \(group - 1) bm25 negatives from the top \(depth)"
+            } else {
             guard set.accepted.contains(where: { $0.positive != nil }) else {
                 throw call.error(
                     "expected queries with positive passages for loss=lce, found a `\(set.kind)` set",
                     notes: ["use the set made by `synthesize queries` (after `filter`)"])
             }
-            let depth = call.int("depth") ?? group
-            guard depth >= 1 else { throw call.error("expected depth ≥ 1, found \(depth)") }
             built = CrossEncoderExamples.contrastive(
-                set, index: index, passage: lookup, group: group, depth: depth, seed: UInt64(max(0, call.int("seed") ?? 42)))
+                set, index: index, passage: lookup, group: group, depth: depth, seed: seed)
             source = "1 positive + \(group - 1) bm25 negatives from the top \(depth)"
+            }
         } else {
+            guard judged == nil else {
+                throw call.error(
+                    "expected teacher-labelled candidates for loss=ranknet, found a dataset",
+                    notes: ["label the queries first: `distill listwise from=… teacher=t retriever=index on=data`"])
+            }
             guard set.accepted.contains(where: { !$0.candidates.isEmpty }) else {
                 throw call.error(
                     "expected teacher-labelled candidates for loss=ranknet, found a `\(set.kind)` set",

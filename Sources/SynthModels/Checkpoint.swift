@@ -88,23 +88,11 @@ package enum Checkpoint {
         }
     }
 
-    /// Moves `temporary` to `folder`, replacing an existing folder.
+    /// Moves `temporary` to `folder`, replacing an existing folder in one atomic swap (``AtomicFolder``).
     private static func replace(_ folder: URL, with temporary: URL) throws {
-        let manager = FileManager.default
-        var aside: URL?
-        if manager.fileExists(atPath: folder.path) {
-            let old = folder.deletingLastPathComponent().appendingPathComponent(".\(folder.lastPathComponent).old-\(UUID().uuidString)")
-            guard rename(folder.path, old.path) == 0 else {
-                throw ModelError.io(path: folder.path, reason: String(cString: strerror(errno)))
-            }
-            aside = old
+        do { try AtomicFolder.replace(folder, with: temporary) } catch {
+            throw ModelError.io(path: folder.path, reason: "\(error)")
         }
-        guard rename(temporary.path, folder.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            if let aside { _ = rename(aside.path, folder.path) }
-            throw ModelError.io(path: folder.path, reason: reason)
-        }
-        if let aside { try? manager.removeItem(at: aside) }
     }
 
     /// Reads a sentence-transformers folder (any BERT one, e.g. all-MiniLM-L6-v2, or a checkpoint of ours).

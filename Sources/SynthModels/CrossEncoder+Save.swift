@@ -31,8 +31,7 @@ extension CrossEncoder {
                     try AtomicFile.write(data, to: temporary.appendingPathComponent(name))
                 }
             }
-            if manager.fileExists(atPath: folder.path) { try manager.removeItem(at: folder) }
-            try manager.moveItem(at: temporary, to: folder)
+            try AtomicFolder.replace(folder, with: temporary)
         } catch let error as ModelError {
             try? manager.removeItem(at: temporary)
             throw error

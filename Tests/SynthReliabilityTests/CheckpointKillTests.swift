@@ -55,8 +55,9 @@ import Testing
             if let index = expected.firstIndex(of: embedding) { seen.insert(index) }
         }
         #expect(seen.count == 2, "the child never replaced the checkpoint: the kills did not land during saves")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".") }
-        // Temporary folders of killed saves stay behind (hidden, beside the checkpoint); they never replace it.
-        _ = leftovers
+        // The swap is one renameat2(RENAME_EXCHANGE): the old folder is never renamed aside. Temporary folders
+        // of killed saves may stay behind (hidden, beside the checkpoint); they never replace it.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(!leftovers.contains { $0.hasPrefix(".checkpoint.old-") }, "\(leftovers)")
     }
 }

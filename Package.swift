@@ -127,7 +127,7 @@ let package = Package(
             name: "SynthReliabilityTests",
             dependencies: [
                 "SynthNotebook", "SynthLanguage", "SynthCommands", "SynthRetrieval", "SynthMetrics", "SynthModels",
-                "SynthStore", "SynthReport", "SynthValues", "SynthTestSupport",
+                "SynthStore", "SynthReport", "SynthValues", "SynthTestSupport", "SynthDecoder",
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -65,8 +65,15 @@ import Testing
             }
             usleep(50_000)
         }
-        process.terminate()
+        stop(process)
         throw CocoaError(.fileNoSuchFile)
+    }
+
+    /// Kills the server and waits (SIGKILL: children of the test process inherit a blocked SIGTERM, so
+    /// `terminate()` would leave it running).
+    static func stop(_ process: Process) {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     static func notebook(port: Int, offline: Bool = false) -> String {
@@ -103,7 +110,7 @@ import Testing
     @Test func sigkillMidSynthesisResumesToTheSameSet() async throws {
         let serverFolder = try TestPaths.temporaryFolder()
         let (server, port) = try Self.startServer(in: serverFolder)
-        defer { server.terminate() }
+        defer { Self.stop(server) }
 
         // Uninterrupted reference run.
         let reference = try Self.project(port: port)
@@ -142,7 +149,7 @@ import Testing
         let (server, port) = try Self.startServer(in: serverFolder)
         let source = try Self.project(port: port)
         let made = try source.synthlab(["run", "nb.md", "--quiet"])
-        server.terminate()
+        Self.stop(server)
         #expect(made.status == 0, "\(made.stderr)")
         let archive = try Data(contentsOf: source.url("data/q.jsonl.gz"))
         #expect(archive.prefix(2) == Data([0x1f, 0x8b]))

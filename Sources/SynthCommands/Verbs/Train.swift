@@ -24,7 +24,11 @@ package enum TrainCommand: VerbCommand {
             and decay, gradient clipping at 1, seeded shuffling and dropout. The model is saved under \
             `.synthlab/models/<notebook>/<name>` in sentence-transformers layout and loaded back, so `dense`, \
             `encode` and `similarity` use it; its `losses` field is the loss per step (`plot line \
-            y=model.losses`). Training runs to completion once started. Stage 2 of Syntriever is `align`.
+            y=model.losses`). With `dev=` a judged dataset, the model is scored (nDCG@10, exact search over the \
+            dev queries' judged passages plus `dev_docs` others) before the first step, every `eval_every` steps \
+            and at the end; the curve is drawn, training stops after `patience` evaluations without a gain above \
+            `min_delta`, and the best-scoring parameters are the ones saved and returned. Training runs to \
+            completion once started. Stage 2 of Syntriever is `align`.
             """,
         paper: """
             Henderson et al. 2017 / Reimers & Gurevych 2019 (MultipleNegativesRankingLoss); Kim & Baek 2025, \
@@ -50,7 +54,7 @@ package enum TrainCommand: VerbCommand {
             ArgSpec("max_length", .int, default: .int(128), doc: "token limit of queries and passages"),
             ArgSpec("seed", .int, default: .int(42), doc: "shuffling and dropout seed"),
             ArgSpec("name", .string, optional: true, doc: "the saved model's folder name (default: the variable)"),
-        ],
+        ] + TrainDevSplit.arguments,
         result: "encoder",
         example: "tuned = train (encoder minilm) on=queries loss=\"snn\" cot=true epochs=1 batch=16 lr=2e-5")
 
@@ -77,6 +81,8 @@ package enum TrainCommand: VerbCommand {
         var candidates: [String]
         var labels: [Float]?
         var keys: [String]
+        /// Teacher scores aligned with `candidates` (distillation losses), or nil.
+        var teacherScores: [Float]? = nil
     }
 
     /// 1/τ from the `temperature` argument.
@@ -120,10 +126,11 @@ package enum TrainCommand: VerbCommand {
             DistillationExample(
                 query: tokenizer.tokenize(example.query, maxLength: maxLength),
                 candidates: example.candidates.map { tokenizer.tokenize($0, maxLength: maxLength) },
-                labels: example.labels)
+                teacherScores: example.teacherScores, labels: example.labels)
         }
         let folder = context.modelFolder(named: name)
-        let trainer = DistillationTrainer(options: options, loss: loss, sampler: sampler)
+        let dev = try TrainDevSplit.evaluation(call, encoder: base.encoder, maxLength: maxLength)
+        let trainer = DistillationTrainer(options: options, loss: loss, sampler: sampler, devEvaluation: dev)
         let sink = context.progress
         try Task.checkCancellation()
         let result = try trainer.train(
@@ -146,7 +153,8 @@ package enum TrainCommand: VerbCommand {
             + "\(formatFixed(losses.first ?? 0, digits: 4)) → \(formatFixed(losses.last ?? 0, digits: 4)); "
             + "saved to \(context.displayPath(saved))"
         return VerbOutcome(
-            value: .object(EncoderObject(trained, name: name, losses: losses)), outputs: [.text(line), .plot(plot)])
+            value: .object(EncoderObject(trained, name: name, losses: losses)),
+            outputs: [.text(line), .plot(plot)] + TrainDevSplit.outputs(result, name: name))
     }
 
     /// Multiple-negatives ranking examples: (query, positive, hard negatives), as many negatives as the example

@@ -13,6 +13,7 @@ package enum VerbRegistry {
         EncodeCommand.self,
         DenseCommand.self,
         TrainCommand.self,
+        TrainDistilledCommand.self,
         AlignCommand.self,
         AlignPairsCommand.self,
         CrossEncoderCommand.self,

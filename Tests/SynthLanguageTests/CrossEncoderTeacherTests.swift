@@ -88,3 +88,37 @@ import Testing
         }
     }
 }
+
+/// `train_distilled`: a bi-encoder student on cross-encoder teacher scores (margin-MSE, listwise KL).
+@Suite struct TrainDistilledTests {
+    @Test func studentsTrainOnTeacherScoresWithBothLosses() async throws {
+        let (interpreter, project) = try await CrossEncoderVerbTests.session()
+        defer { try? FileManager.default.removeItem(at: project) }
+        try SyntrieverVerbTests.writeTinyModel(into: project)
+        let result = try await runCell(
+            interpreter,
+            """
+            enc = encoder "./tinybert"
+            points = distill pointwise from=data split="test" teacher=ce retriever=index on=data top_k=3 queries=3
+            s1 = train_distilled enc on=points loss="margin_mse" group=3 batch=2 epochs=2 name="s1"
+            s2 = train_distilled enc on=points loss="listwise_kl" group=3 batch=2 epochs=2 name="s2"
+            """)
+        let texts = SyntrieverVerbTests.texts(result)
+        #expect(texts.contains { $0.hasPrefix("train_distilled s1: 2 examples (margin-mse, ") }, "\(texts)")
+        #expect(texts.contains { $0.hasPrefix("train_distilled s2: 2 examples (listwise-kl, ") }, "\(texts)")
+        for name in ["s1", "s2"] {
+            let student = try #require(SyntrieverVerbTests.encoder(interpreter, name))
+            #expect(student.losses.count == 2)
+            #expect(student.losses.allSatisfy { $0.isFinite && $0 >= 0 })
+        }
+        #expect(
+            FileManager.default.fileExists(
+                atPath: project.appendingPathComponent(".synthlab/models").path))
+        await #expect {
+            try await runCell(interpreter, "s3 = train_distilled enc on=queries")
+        } throws: { error in
+            (error as? Diagnostic)?.message
+                == "expected at least 2 accepted records with 2 or more scored candidates, found 0"
+        }
+    }
+}

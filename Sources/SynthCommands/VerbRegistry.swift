@@ -35,6 +35,7 @@ package enum VerbRegistry {
         SynthesizeTargetedCommand.self,
         VerifyCommand.self,
         FilterCommand.self,
+        LabelCommand.self,
         CritiqueCommand.self,
         CritiqueVerifyCommand.self,
         CritiqueRoundtripCommand.self,

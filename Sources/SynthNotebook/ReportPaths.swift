@@ -63,7 +63,10 @@ package struct ReportPaths: Sendable {
 
     /// `text` with every absolute path that starts at a word boundary under a known root rewritten.
     package func scrub(_ text: String) -> String {
-        guard text.contains("/") else { return text }
+        // Most outputs name no path under a known root: skip the character walk for them.
+        guard text.contains("/"), text.contains(project) || rules.contains(where: { text.contains($0.prefix) }) else {
+            return text
+        }
         var result = ""
         var rest = Substring(text)
         var previous: Character? = nil

@@ -71,6 +71,28 @@ import Testing
         #expect(try project.synthlab(["run", "nb.md", "--quiet"]).status == 0)
     }
 
+    @Test func notebooksCannotRunShellCommands() throws {
+        // The language has no verb, function or syntax that starts a process; shell syntax is a parse or
+        // check error naming the position, and a path containing shell syntax is only a file name.
+        let project = try ReliabilityProject()
+        let cases: [(String, String)] = [
+            ("shell \"touch pwned\"", "nb.md:2:1: error: unknown verb `shell`"),
+            ("system(\"touch pwned\")", "nb.md:2:8: error: expected a command after `(`"),
+            ("!touch pwned", "nb.md:2:1: error: unexpected character `!`"),
+            ("x = `touch pwned`", "nb.md:2:5: error: unexpected character `"),
+        ]
+        for (source, message) in cases {
+            try project.write("nb.md", "```synth\n\(source)\n```\n")
+            let result = try project.synthlab(["run", "nb.md", "--quiet"])
+            #expect(result.status == 1, "\(source) ran")
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+        }
+        try project.write("nb.md", "```synth\nexport [1] path=\"$(touch pwned).json\"\n```\n")
+        #expect(try project.synthlab(["run", "nb.md", "--quiet"]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: project.url("$(touch pwned).json").path))
+        #expect(!FileManager.default.fileExists(atPath: project.url("pwned").path), "a shell ran")
+    }
+
     @Test func apiKeyNeverLeaksIntoFilesOrMessages() throws {
         let project = try ReliabilityProject()
         try project.writeDataset(docs: 10)

@@ -35,7 +35,7 @@ struct HTTPTransport: Sendable {
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
         do {
-            let (data, response) = try await session.data(for: request)
+            let (data, response) = try await Self.data(for: request, in: session)
             guard let http = response as? HTTPURLResponse else {
                 return .failure(.connection("expected an http response, found none"))
             }
@@ -59,6 +59,26 @@ struct HTTPTransport: Sendable {
         }
     }
 
+    /// `session.data(for:)` that never cancels the URLSession task: swift-corelibs-foundation can crash
+    /// ("Trying to access a behaviour for a task that is not in the registry") when a task is cancelled
+    /// while it completes. On Swift task cancellation this returns `CancellationError` at once and lets
+    /// the request finish (or time out) on its own in the background.
+    private static func data(for request: URLRequest, in session: URLSession) async throws -> (Data, URLResponse) {
+        let once = ResumeOnce()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                guard once.install(continuation) else { return }
+                Task {
+                    do { once.resume(.success(try await session.data(for: request))) } catch {
+                        once.resume(.failure(error))
+                    }
+                }
+            }
+        } onCancel: {
+            once.resume(.failure(CancellationError()))
+        }
+    }
+
     /// Lets in-flight tasks finish, then releases the session.
     func close() { session.finishTasksAndInvalidate() }
 
@@ -71,5 +91,45 @@ struct HTTPTransport: Sendable {
         case .badServerResponse: "bad server response"
         default: "url error \(error.code.rawValue)"
         }
+    }
+}
+
+/// A continuation resumed at most once, by the request or by cancellation, whichever comes first.
+private final class ResumeOnce: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<(Data, URLResponse), any Error>?
+    private var cancelledEarly = false
+    private var done = false
+
+    /// Stores the continuation; false (after resuming it with `CancellationError`) when already cancelled.
+    func install(_ continuation: CheckedContinuation<(Data, URLResponse), any Error>) -> Bool {
+        lock.lock()
+        if cancelledEarly {
+            done = true
+            lock.unlock()
+            continuation.resume(throwing: CancellationError())
+            return false
+        }
+        self.continuation = continuation
+        lock.unlock()
+        return true
+    }
+
+    func resume(_ result: Result<(Data, URLResponse), any Error>) {
+        lock.lock()
+        guard !done else {
+            lock.unlock()
+            return
+        }
+        guard let continuation else {
+            // Cancelled before the continuation was installed.
+            if case .failure(let error) = result, error is CancellationError { cancelledEarly = true }
+            lock.unlock()
+            return
+        }
+        done = true
+        self.continuation = nil
+        lock.unlock()
+        continuation.resume(with: result)
     }
 }

@@ -24,6 +24,8 @@ import Testing
         while true {
             try Checkpoint.save(encoders[turn % 2], to: URL(fileURLWithPath: path), baseModelFolder: nil)
             turn += 1
+            // Both encoders have been saved once: tell the parent the loop is replacing the checkpoint.
+            if turn == 2 { FileManager.default.createFile(atPath: path + ".looping", contents: Data()) }
         }
     }
 
@@ -36,7 +38,7 @@ import Testing
         try Checkpoint.save(Self.encoder(seed: 1), to: target, baseModelFolder: nil)
         var rng = SeededGenerator(seed: 5)
         var seen: Set<Int> = []
-        for attempt in 0..<8 {
+        for attempt in 0..<12 {
             let child = Process()
             child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
             child.arguments = ["--testing-library", "swift-testing", "--filter", "checkpointWriterChild"]
@@ -45,8 +47,17 @@ import Testing
             child.environment = environment
             child.standardOutput = FileHandle.nullDevice
             child.standardError = FileHandle.nullDevice
+            let looping = target.path + ".looping"
+            try? FileManager.default.removeItem(atPath: looping)
             try child.run()
-            usleep(UInt32.random(in: 150_000...700_000, using: &rng))
+            // Kill only once the child is saving in its loop (its start-up time depends on the machine's load),
+            // at a random moment of the loop, which is nearly all saving.
+            let deadline = Date().addingTimeInterval(120)
+            while !FileManager.default.fileExists(atPath: looping), child.isRunning, Date() < deadline {
+                usleep(10_000)
+            }
+            #expect(FileManager.default.fileExists(atPath: looping), "the child never saved both encoders")
+            usleep(UInt32.random(in: 0...200_000, using: &rng))
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
             let loaded = try Checkpoint.load(folder: target)
@@ -54,7 +65,7 @@ import Testing
             #expect(expected.contains(embedding), "checkpoint after kill \(attempt) is neither old nor new")
             if let index = expected.firstIndex(of: embedding) { seen.insert(index) }
         }
-        #expect(seen.count == 2, "the child never replaced the checkpoint: the kills did not land during saves")
+        #expect(seen.count == 2, "every kill left the same encoder: the kills did not land across saves")
         // The swap is one renameat2(RENAME_EXCHANGE): the old folder is never renamed aside. Temporary folders
         // of killed saves may stay behind (hidden, beside the checkpoint); they never replace it.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path)

@@ -29,13 +29,7 @@ package enum AlignCommand: VerbCommand {
             ArgSpec("temperature", .number, default: .double(0.05), doc: "τ dividing cosine similarities"),
             ArgSpec("epochs", .int, default: .int(1), doc: "passes over the pairs"),
             ArgSpec("batch", .int, default: .int(16), doc: "pairs per batch (in-batch unrelated passages)"),
-            ArgSpec("lr", .number, default: .double(2e-5), doc: "peak learning rate"),
-            ArgSpec("warmup", .int, optional: true, doc: "warm-up steps (default 10% of the steps)"),
-            ArgSpec("max_steps", .int, optional: true, doc: "stop after this many optimizer steps"),
-            ArgSpec("max_length", .int, default: .int(128), doc: "token limit of queries and passages"),
-            ArgSpec("seed", .int, default: .int(42), doc: "shuffling and dropout seed"),
-            ArgSpec("name", .string, optional: true, doc: "the saved model's folder name (default: the variable)"),
-        ],
+        ] + TrainCommand.optimizerArguments,
         result: "encoder",
         example: "aligned = align (encoder minilm) on=queries regularizer=1 epochs=1 batch=16 lr=2e-5")
 

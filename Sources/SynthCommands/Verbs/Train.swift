@@ -48,15 +48,20 @@ package enum TrainCommand: VerbCommand {
             ArgSpec("temperature", .number, default: .double(0.05), doc: "τ dividing cosine similarities"),
             ArgSpec("epochs", .int, default: .int(1), doc: "passes over the examples"),
             ArgSpec("batch", .int, default: .int(16), doc: "examples per batch (in-batch negatives)"),
-            ArgSpec("lr", .number, default: .double(2e-5), doc: "peak learning rate"),
-            ArgSpec("warmup", .int, optional: true, doc: "warm-up steps (default 10% of the steps)"),
-            ArgSpec("max_steps", .int, optional: true, doc: "stop after this many optimizer steps"),
-            ArgSpec("max_length", .int, default: .int(128), doc: "token limit of queries and passages"),
-            ArgSpec("seed", .int, default: .int(42), doc: "shuffling and dropout seed"),
-            ArgSpec("name", .string, optional: true, doc: "the saved model's folder name (default: the variable)"),
-        ] + TrainDevSplit.arguments,
+        ] + optimizerArguments + TrainDevSplit.arguments,
         result: "encoder",
         example: "tuned = train (encoder minilm) on=queries loss=\"snn\" cot=true epochs=1 batch=16 lr=2e-5")
+
+    /// The optimizer and saving arguments every bi-encoder training verb (`train`, `align`, `train_distilled`)
+    /// takes after its own, read by ``fit(_:texts:loss:detail:verb:call:context:)``.
+    static let optimizerArguments: [ArgSpec] = [
+        ArgSpec("lr", .number, default: .double(2e-5), doc: "peak learning rate"),
+        ArgSpec("warmup", .int, optional: true, doc: "warm-up steps (default 10% of the steps)"),
+        ArgSpec("max_steps", .int, optional: true, doc: "stop after this many optimizer steps"),
+        ArgSpec("max_length", .int, default: .int(128), doc: "token limit of queries and passages"),
+        ArgSpec("seed", .int, default: .int(42), doc: "shuffling and dropout seed"),
+        ArgSpec("name", .string, optional: true, doc: "the saved model's folder name (default: the variable)"),
+    ]
 
     package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
         guard let base = call.object("encoder", as: EncoderObject.self) else { throw call.error("expected an encoder") }

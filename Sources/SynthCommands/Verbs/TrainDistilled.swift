@@ -31,13 +31,7 @@ package enum TrainDistilledCommand: VerbCommand {
             ArgSpec("temperature", .number, default: .double(0.05), doc: "τ dividing the student's cosine similarities (`listwise_kl`)"),
             ArgSpec("epochs", .int, default: .int(1), doc: "passes over the examples"),
             ArgSpec("batch", .int, default: .int(16), doc: "examples per batch"),
-            ArgSpec("lr", .number, default: .double(2e-5), doc: "peak learning rate"),
-            ArgSpec("warmup", .int, optional: true, doc: "warm-up steps (default 10% of the steps)"),
-            ArgSpec("max_steps", .int, optional: true, doc: "stop after this many optimizer steps"),
-            ArgSpec("max_length", .int, default: .int(128), doc: "token limit of queries and passages"),
-            ArgSpec("seed", .int, default: .int(42), doc: "shuffling and dropout seed"),
-            ArgSpec("name", .string, optional: true, doc: "the saved model's folder name (default: the variable)"),
-        ],
+        ] + TrainCommand.optimizerArguments,
         result: "encoder",
         example: "student = train_distilled (encoder minilm) on=queries loss=\"margin_mse\" group=4 epochs=1")
 

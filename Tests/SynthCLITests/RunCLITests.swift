@@ -298,6 +298,10 @@ private let notebook = """
     @Test func reportsNameFilesRelativeToTheProject() throws {
         let project = try CLIProject()
         defer { project.remove() }
+        // A research repository: notebooks in proj/, data and helpers beside it (reads may leave the
+        // notebook folder but not the work tree, see SecurityTests).
+        try FileManager.default.createDirectory(
+            at: project.folder.appendingPathComponent(".git"), withIntermediateDirectories: true)
         try project.write("data/mini/corpus.jsonl", "{\"_id\": \"d1\", \"title\": \"\", \"text\": \"alpha\"}\n")
         try project.write("data/mini/queries.jsonl", "{\"_id\": \"q1\", \"text\": \"alpha?\"}\n")
         // d9 is not in the corpus: the loader warns, naming the qrels file.

@@ -13,6 +13,12 @@ struct ReliabilityProject {
 
     init() throws { folder = try TestPaths.temporaryFolder() }
 
+    /// A project in `folder` (created when missing), for layouts such as a notebook folder inside a work tree.
+    init(folder: URL) {
+        self.folder = folder
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
     static var binary: URL {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("synthlab")

@@ -71,6 +71,61 @@ import Testing
         #expect(try project.synthlab(["run", "nb.md", "--quiet"]).status == 0)
     }
 
+    @Test func notebooksCannotReadOutsideTheProjectAndDataFolders() throws {
+        let project = try ReliabilityProject()
+        let name = "outside-\(UUID().uuidString)"
+        let outside = project.folder.deletingLastPathComponent().appendingPathComponent(name)
+        defer { try? FileManager.default.removeItem(at: outside) }
+        let secret = ReliabilityProject(folder: outside)
+        try secret.writeDataset(".", docs: 10)
+        try secret.write("corpus.jsonl", "{\"_id\": \"d0\", \"title\": \"\", \"text\": \"secret-\(name)\"}\n")
+        try secret.write("set.jsonl.gz", "not read")
+        try FileManager.default.createDirectory(at: project.url("sub"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            at: project.url("sub/link"), withDestinationURL: project.folder.deletingLastPathComponent())
+        let attempts = [
+            "d = load \"../\(name)\"", "d = load \"\(outside.path)\"", "d = load \"sub/link/\(name)\"",
+            "d = load \"data/../../\(name)\"", "s = load synthetic path=\"../\(name)/set.jsonl.gz\"",
+            "e = encoder \"../\(name)\"",
+        ]
+        for source in attempts {
+            try project.write("nb.md", "```synth\n\(source)\nshow d\n```\n".replacingOccurrences(
+                of: "show d\n", with: source.hasPrefix("d =") ? "show d\n" : ""))
+            let result = try project.synthlab(["run", "nb.md", "--quiet"])
+            #expect(result.status == 1, "\(source) was allowed")
+            #expect(
+                result.stderr.contains("error: expected a path inside the project or a data folder, found"),
+                "\(result.stderr)")
+            #expect(result.stderr.contains("--allow-unsafe"), "\(result.stderr)")
+            let report = (try? project.read("reports/nb.html")) ?? ""
+            #expect(!report.contains("secret-\(name)"), "\(source) leaked the outside file into the report")
+        }
+        // The person running the notebook can allow it, or name the folder's parent as the data folder.
+        try project.write("nb.md", "```synth\nd = load \"../\(name)\"\nshow d\n```\n")
+        let unsafe = try project.synthlab(["run", "nb.md", "--quiet", "--allow-unsafe"])
+        #expect(unsafe.status == 0, "\(unsafe.stderr)")
+        try project.write("nb.md", "```synth\nd = load \"\(name)\"\nshow d\n```\n")
+        let named = try project.synthlab(
+            ["run", "nb.md", "--quiet"], environment: ["SYNTHLAB_DATA": outside.deletingLastPathComponent().path])
+        #expect(named.status == 0, "\(named.stderr)")
+        #expect(try project.read("reports/nb.html").contains("secret-\(name)"))
+    }
+
+    @Test func notebooksReadAnywhereInTheirGitWorkTree() throws {
+        let root = try ReliabilityProject()
+        try FileManager.default.createDirectory(at: root.url(".git"), withIntermediateDirectories: true)
+        try root.writeDataset("data/mini", docs: 10)
+        let notebooks = ReliabilityProject(folder: root.url("notebooks"))
+        try notebooks.write("nb.md", "```synth\nd = load \"../data/mini\" split=\"test\"\nshow d\n```\n")
+        let result = try notebooks.synthlab(["run", "nb.md", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        // Without the work tree the same path leaves the project.
+        try FileManager.default.removeItem(at: root.url(".git"))
+        let refused = try notebooks.synthlab(["run", "nb.md", "--quiet", "--no-cache"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("nb.md:2:5: error: expected a path inside the project or a data folder, found \"../data/mini\""), "\(refused.stderr)")
+    }
+
     @Test func notebooksCannotRunShellCommands() throws {
         // The language has no verb, function or syntax that starts a process; shell syntax is a parse or
         // check error naming the position, and a path containing shell syntax is only a file name.

@@ -30,7 +30,7 @@ package enum CrossEncoderCommand: VerbCommand {
         guard seed >= 0 else { throw call.error("expected seed ≥ 0, found \(seed)") }
         let folder =
             ["minilm", "all-MiniLM-L6-v2"].contains(name)
-            ? SentenceEncoder.defaultFolder() : PathPolicy.resolve(name, in: context)
+            ? SentenceEncoder.defaultFolder() : try PathPolicy.readableURL(name, in: context, call: call)
         context.progress(ProgressEvent(label: "load cross_encoder \(name)", count: 0, total: nil))
         try Task.checkCancellation()
         let object = try CrossEncoderObject.load(folder: folder, name: call.target ?? name, seed: UInt64(seed))

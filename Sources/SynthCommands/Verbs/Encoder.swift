@@ -23,7 +23,7 @@ package enum EncoderCommand: VerbCommand {
         let name = call.string("model") ?? "minilm"
         let folder =
             ["minilm", "all-MiniLM-L6-v2"].contains(name)
-            ? SentenceEncoder.defaultFolder() : PathPolicy.resolve(name, in: context)
+            ? SentenceEncoder.defaultFolder() : try PathPolicy.readableURL(name, in: context, call: call)
         context.progress(ProgressEvent(label: "load encoder \(name)", count: 0, total: nil))
         let encoder = try SentenceEncoder.load(folder: folder)
         let files = ["config.json", "model.safetensors", "vocab.txt", "modules.json"].map {

@@ -11,7 +11,8 @@ package enum LoadCommand: VerbCommand {
         discussion: """
             A name such as `scifact` is looked up in `$SYNTHLAB_DATA`, then in `../shared/data` beside the \
             project, then downloaded from BEIR with its checksum verified. A path (containing `/`) is relative to \
-            the notebook folder. `split` limits the judgements read; `queries` and `docs` cut the dataset down for \
+            the notebook folder and must stay inside the project's git work tree or a data folder \
+            (`$SYNTHLAB_DATA`, `$SYNTHLAB_HOME`); anything else needs `--allow-unsafe`. `split` limits the judgements read; `queries` and `docs` cut the dataset down for \
             quick runs (the documents judged for the kept queries are always kept). The result's fields: `name`, \
             `docs`, `queries`, `splits`, `judged`, `warnings`. The files' SHA-256 hashes are recorded for the cache.
             """,
@@ -30,7 +31,9 @@ package enum LoadCommand: VerbCommand {
     package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
         guard let argument = call.string("dataset") else { throw call.error("expected a dataset name or path") }
         let resolver = DatasetResolver(projectFolder: context.projectFolder)
-        let target = DatasetResolver.isPath(argument) ? PathPolicy.resolve(argument, in: context).path : argument
+        let target =
+            DatasetResolver.isPath(argument)
+            ? try PathPolicy.readableURL(argument, in: context, call: call).path : argument
         let splits = call.string("split").map { [$0] }
         context.progress(ProgressEvent(label: "load \(argument)", count: 0, total: nil))
         var dataset = try await resolver.load(target, splits: splits)

@@ -28,7 +28,7 @@ package enum LoadPairsCommand: VerbCommand {
         let url: URL
         let name: String
         if let path = call.string("path") {
-            url = PathPolicy.resolve(path, in: context)
+            url = try PathPolicy.readableURL(path, in: context, call: call)
             name = url.deletingPathExtension().lastPathComponent
         } else {
             name = call.string("name") ?? "stsb"

@@ -25,7 +25,7 @@ package enum LoadSyntheticCommand: VerbCommand {
 
     package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
         guard let path = call.string("path") else { throw call.error("expected a path") }
-        let url = PathPolicy.resolve(path, in: context)
+        let url = try PathPolicy.readableURL(path, in: context, call: call)
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw call.error("cannot read \(path): no such file")

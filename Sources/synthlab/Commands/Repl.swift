@@ -25,7 +25,7 @@ struct Repl: AsyncParsableCommand {
     @Flag(help: "LLM requests must be replayed from the response store.")
     var offline = false
 
-    @Flag(name: .customLong("allow-unsafe"), help: "Allow verbs to write outside the project and output folders.")
+    @Flag(name: .customLong("allow-unsafe"), help: "Allow verbs to read and write outside the project, output and data folders.")
     var allowUnsafe = false
 
     func run() async throws {

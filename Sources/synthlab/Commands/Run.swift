@@ -38,7 +38,7 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "LLM requests must be replayed from the response store; missing ones are errors.")
     var offline = false
 
-    @Flag(name: .customLong("allow-unsafe"), help: "Allow verbs to write outside the project and output folders.")
+    @Flag(name: .customLong("allow-unsafe"), help: "Allow verbs to read and write outside the project, output and data folders.")
     var allowUnsafe = false
 
     @Flag(name: .shortAndLong, help: "No progress lines on stderr.")

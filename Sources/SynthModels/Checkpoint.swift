@@ -8,7 +8,8 @@ import SynthValues
 /// Layout: `model.safetensors` (Hugging Face BERT names), `config.json`, tokenizer files copied from the base
 /// model (`vocab.txt`, `tokenizer.json`, `tokenizer_config.json`, `special_tokens_map.json`), `modules.json`,
 /// `sentence_bert_config.json`, `1_Pooling/config.json`, `2_Normalize/` when normalising, and
-/// `training_state/{trainer_state.json, optimizer.safetensors}` when a training state is given.
+/// `training_state/{trainer_state.json, optimizer.safetensors}` when a training state is given (plus
+/// `best_parameters.safetensors` when the run keeps an earlier step's dev-best parameters).
 ///
 /// The folder is assembled under a temporary name beside the destination and renamed into place, so a crash
 /// never leaves a half-written checkpoint.
@@ -81,9 +82,14 @@ package enum Checkpoint {
             for (name, tensor) in state.firstMoments { moments["exp_avg." + name] = HostTensor(shape: tensor.shape, values: tensor.scalars) }
             for (name, tensor) in state.secondMoments { moments["exp_avg_sq." + name] = HostTensor(shape: tensor.shape, values: tensor.scalars) }
             try SafeTensors.write(moments, to: stateFolder.appendingPathComponent("optimizer.safetensors"))
+            if let best = state.bestParameters {
+                try SafeTensors.write(
+                    best.mapValues { HostTensor(shape: $0.shape, values: $0.scalars) },
+                    to: stateFolder.appendingPathComponent(bestParametersFile))
+            }
             let encoderJSON = JSONEncoder()
             encoderJSON.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let record = StateRecord(step: state.step, losses: state.losses, options: state.options)
+            let record = StateRecord(step: state.step, losses: state.losses, options: state.options, dev: state.dev)
             try AtomicFile.write(encoderJSON.encode(record), to: stateFolder.appendingPathComponent("trainer_state.json"))
         }
     }
@@ -134,15 +140,26 @@ package enum Checkpoint {
                 first[String(name.dropFirst("exp_avg.".count))] = value
             }
         }
+        let bestURL = stateFolder.appendingPathComponent(bestParametersFile)
+        var best: [String: Tensor]?
+        if FileManager.default.fileExists(atPath: bestURL.path) {
+            best = try SafeTensors.read(bestURL).mapValues { Tensor(shape: $0.shape, values: $0.values) }
+        }
         let state = TrainingState(
-            step: record.step, losses: record.losses, firstMoments: first, secondMoments: second, options: record.options)
+            step: record.step, losses: record.losses, firstMoments: first, secondMoments: second, options: record.options,
+            dev: record.dev, bestParameters: best)
         return (encoder, state)
     }
+
+    /// The best dev model's parameters (by internal name) in `training_state/`, when not the checkpoint's own.
+    static let bestParametersFile = "best_parameters.safetensors"
 
     private struct StateRecord: Codable {
         var step: Int
         var losses: [Float]
         var options: TrainingOptions
+        /// Dev-evaluation bookkeeping (absent in checkpoints of runs without a dev split, and in older ones).
+        var dev: DevProgress?
     }
 
     private static func json(_ object: Any) throws -> Data {

@@ -62,6 +62,28 @@ package struct DevPoint: Sendable, Equatable, Codable {
     }
 }
 
+/// The resumable part of a ``DevMonitor``: what a checkpoint stores so that a resumed run scores, keeps the best
+/// model and stops early exactly as the uninterrupted run would have (the best parameters themselves travel
+/// in ``TrainingState/bestParameters``).
+package struct DevProgress: Sendable, Equatable, Codable {
+    /// Every evaluation so far.
+    package var curve: [DevPoint]
+    /// The step of the best evaluation so far (nil before the first).
+    package var bestStep: Int?
+    /// Its score (nil before the first evaluation).
+    package var bestValue: Double?
+    /// Evaluations in a row without an improvement (the patience counter).
+    package var withoutImprovement: Int
+
+    /// Creates a progress record.
+    package init(curve: [DevPoint], bestStep: Int?, bestValue: Double?, withoutImprovement: Int) {
+        self.curve = curve
+        self.bestStep = bestStep
+        self.bestValue = bestValue
+        self.withoutImprovement = withoutImprovement
+    }
+}
+
 /// The bookkeeping of a ``DevEvaluation`` inside a training loop: when to score, the curve, the best
 /// parameters, and whether patience has run out.
 final class DevMonitor {
@@ -104,6 +126,26 @@ final class DevMonitor {
             return true
         }
         return false
+    }
+
+    /// The state to store in a checkpoint written after `step`: the progress, and the best parameters when they
+    /// are an earlier step's (at `step` itself they are the checkpoint's model).
+    func snapshot(step: Int) -> (progress: DevProgress, bestParameters: [String: Tensor]?) {
+        let progress = DevProgress(
+            curve: curve, bestStep: bestStep, bestValue: bestStep == nil ? nil : bestValue,
+            withoutImprovement: withoutImprovement)
+        return (progress, bestStep == step ? nil : bestParameters)
+    }
+
+    /// Continues from a checkpoint's ``snapshot(step:)`` taken after `step`, whose model is `parameters`.
+    func restore(_ progress: DevProgress, bestParameters: [String: Tensor]?, step: Int, parameters: [String: Tensor]) {
+        curve = progress.curve
+        bestStep = progress.bestStep
+        bestValue = progress.bestValue ?? -Double.infinity
+        withoutImprovement = progress.withoutImprovement
+        if evaluation.restoreBest, bestStep != nil {
+            self.bestParameters = bestStep == step ? parameters : bestParameters
+        }
     }
 
     /// The parameters to return: the best evaluation's when restoring and it is not the last step's.

@@ -54,17 +54,38 @@ package struct DistillationTrainer: Sendable {
         self.devEvaluation = devEvaluation
     }
 
+    /// Optimizer steps of a run over `exampleCount` examples.
+    package func totalSteps(exampleCount: Int) -> Int {
+        TrainingLoop(options: options, sampler: sampler).totalSteps(exampleCount: exampleCount)
+    }
+
     /// Trains `encoder`; writes a sentence-transformers checkpoint to `checkpointFolder` at the end when given.
     ///
-    /// With ``devEvaluation`` the run may stop early and the returned (and saved) model is the best on the
-    /// dev split; the checkpoint then carries no optimizer state unless that model is the last step's.
+    /// With `options.checkpointEvery` and a `checkpointFolder`, a resumable ``Checkpoint`` (model, AdamW
+    /// moments, step, loss curve, dev progress) is written after every that many steps; only the newest is
+    /// kept, and the final checkpoint replaces it. Passing one of them as `resume` continues the run exactly:
+    /// the batches, dropout masks, learning rates, optimizer moments, loss curve, dev curve, best model and
+    /// patience counter are those of the uninterrupted run, so the final weights are bit-equal to it.
     ///
-    /// - Throws: ``ModelError`` when the checkpoint cannot be written.
+    /// With ``devEvaluation`` the run may stop early and the returned (and saved) model is the best on the
+    /// dev split; the final checkpoint then carries no optimizer state unless that model is the last step's.
+    ///
+    /// - Parameters:
+    ///   - resume: a checkpoint with a training state written by a run of the same examples and options
+    ///     (``TrainingRunFolder/prepare(fingerprint:)`` checks that); its encoder replaces `encoder`'s weights.
+    /// - Throws: ``ModelError`` when a checkpoint cannot be read or written, or `resume` holds no training
+    ///   state or one of other options.
     package func train(
         _ encoder: BiEncoder, examples: [DistillationExample], checkpointFolder: URL? = nil,
-        baseModelFolder: URL? = nil, progress: (TrainingEvent) -> Void = { _ in }
+        baseModelFolder: URL? = nil, resume: URL? = nil, progress: (TrainingEvent) -> Void = { _ in }
     ) throws -> TrainingResult {
         var encoder = encoder
+        var state: TrainingState?
+        if let resume {
+            let restored = try Checkpoint.load(folder: resume)
+            state = try checkedState(restored.state, folder: resume)
+            encoder.model.parameters = restored.encoder.model.parameters
+        }
         var parameters = encoder.model.parameters
         encoder.model.parameters = [:]
         let frozen = encoder
@@ -75,8 +96,19 @@ package struct DistillationTrainer: Sendable {
                 return evaluation.evaluate(model)
             }
         }
-        let (losses, optimizer) = TrainingLoop(options: options, sampler: sampler, monitor: monitor).run(
-            exampleCount: examples.count, parameters: &parameters, pool: encoder.model.pool, progress: progress
+        let run = checkpointFolder.map(TrainingRunFolder.init)
+        let loop = TrainingLoop(options: options, sampler: sampler, monitor: monitor, resume: state)
+        let (losses, optimizer) = try loop.run(
+            exampleCount: examples.count, parameters: &parameters, pool: encoder.model.pool, progress: progress,
+            checkpoint: { state, current in
+                guard let run else { return }
+                var model = frozen
+                model.model.parameters = current
+                try Checkpoint.save(
+                    model, to: run.folder.appendingPathComponent("checkpoint-\(state.step)"),
+                    baseModelFolder: baseModelFolder, state: state)
+                try run.removeCheckpoints(before: state.step)
+            }
         ) { tape, batch, current in
             var encoder = frozen
             encoder.model.parameters = current
@@ -85,15 +117,43 @@ package struct DistillationTrainer: Sendable {
         let total = losses.count
         let best = monitor?.finalParameters(last: total)
         encoder.model.parameters = best ?? parameters
-        if let checkpointFolder {
+        if let run {
+            let dev = monitor?.snapshot(step: total)
             try Checkpoint.save(
-                encoder, to: checkpointFolder.appendingPathComponent("checkpoint-\(total)"),
+                encoder, to: run.folder.appendingPathComponent("checkpoint-\(total)"),
                 baseModelFolder: baseModelFolder,
-                state: best == nil ? TrainingState(step: total, losses: losses, optimizer: optimizer, options: options) : nil)
+                state: best == nil
+                    ? TrainingState(
+                        step: total, losses: losses, optimizer: optimizer, options: options, dev: dev?.progress,
+                        bestParameters: dev?.bestParameters) : nil)
+            try run.removeCheckpoints(before: total)
         }
         var result = TrainingResult(encoder: encoder, losses: losses, steps: total)
         monitor?.annotate(&result)
         return result
+    }
+
+    /// The training state of a checkpoint to resume from, checked against this trainer's options.
+    private func checkedState(_ state: TrainingState?, folder: URL) throws -> TrainingState {
+        let path = folder.appendingPathComponent("training_state/trainer_state.json").path
+        guard var state else {
+            throw ModelError.malformed(
+                path: path, expected: "a checkpoint with a training state to resume from", found: "none")
+        }
+        var mine = options, theirs = state.options
+        mine.checkpointEvery = nil
+        theirs.checkpointEvery = nil
+        guard mine == theirs else {
+            throw ModelError.malformed(
+                path: path, expected: "a checkpoint of a run with these options", found: "other options")
+        }
+        guard (state.dev != nil) == (devEvaluation != nil) else {
+            throw ModelError.malformed(
+                path: path, expected: devEvaluation == nil ? "a run without a dev split" : "a run with a dev split",
+                found: devEvaluation == nil ? "dev progress" : "none")
+        }
+        state.options = options
+        return state
     }
 
     /// The loss of one micro-batch on `tape`.

@@ -73,12 +73,21 @@ package struct ServerTimings: Sendable, Equatable, Codable {
     package var promptMilliseconds: Double
     package var predictedTokens: Int
     package var predictedMilliseconds: Double
+    /// Tokens drafted by speculative decoding (``SpeculativeDecoding``); nil when it is off.
+    package var draftTokens: Int?
+    /// Drafted tokens the model kept.
+    package var draftAccepted: Int?
 
-    package init(promptTokens: Int, promptMilliseconds: Double, predictedTokens: Int, predictedMilliseconds: Double) {
+    package init(
+        promptTokens: Int, promptMilliseconds: Double, predictedTokens: Int, predictedMilliseconds: Double,
+        draftTokens: Int? = nil, draftAccepted: Int? = nil
+    ) {
         self.promptTokens = promptTokens
         self.promptMilliseconds = promptMilliseconds
         self.predictedTokens = predictedTokens
         self.predictedMilliseconds = predictedMilliseconds
+        self.draftTokens = draftTokens
+        self.draftAccepted = draftAccepted
     }
 
     enum CodingKeys: String, CodingKey {
@@ -86,5 +95,7 @@ package struct ServerTimings: Sendable, Equatable, Codable {
         case promptMilliseconds = "prompt_ms"
         case predictedTokens = "predicted_n"
         case predictedMilliseconds = "predicted_ms"
+        case draftTokens = "draft_n"
+        case draftAccepted = "draft_n_accepted"
     }
 }

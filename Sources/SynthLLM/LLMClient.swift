@@ -12,7 +12,7 @@ import SynthValues
 /// missing response is an error instead of a call. Identical requests in flight at the same time are
 /// sent once.
 ///
-/// A client made with ``init(localModel:parallel:contextSize:threads:registry:store:offline:retryPolicy:jitterSeed:)``
+/// A client made with ``init(localModel:parallel:contextSize:threads:speculative:registry:store:offline:retryPolicy:jitterSeed:)``
 /// starts the embedded llama.cpp server only when the first request is not in the store (so replays
 /// and offline runs need no server), and if that server dies mid-run it is restarted once per failed
 /// request through the ``LocalLLMServerRegistry``; responses already received stay in the store.
@@ -43,6 +43,7 @@ package actor LLMClient {
         var parallel: Int
         var contextSize: Int
         var threads: Int?
+        var speculative: SpeculativeDecoding
         var registry: LocalLLMServerRegistry
     }
 
@@ -82,10 +83,12 @@ package actor LLMClient {
     /// - Parameters:
     ///   - localModel: an alias (`qwen`, `smollm2`), a file in `$SYNTHLAB_HOME/models`, or a path.
     ///   - parallel: server slots, also the client's concurrency limit.
+    ///   - speculative: the server's draft-free speculative decoding; not part of request keys (see
+    ///     ``SpeculativeDecoding``), but named in ``usage``'s endpoint description with the other flags.
     /// - Throws: ``LLMError`` when the model file does not exist (checked now, not at the first request).
     package init(
         localModel: String, parallel: Int = 1, contextSize: Int = 2048, threads: Int? = nil,
-        registry: LocalLLMServerRegistry = .shared, store: ResponseStore?, offline: Bool = false,
+        speculative: SpeculativeDecoding = .standard, registry: LocalLLMServerRegistry = .shared, store: ResponseStore?, offline: Bool = false,
         retryPolicy: RetryPolicy = RetryPolicy(), jitterSeed: UInt64 = UInt64.random(in: 0...UInt64.max)
     ) throws {
         let resolved = try LocalModel(localModel)
@@ -101,12 +104,26 @@ package actor LLMClient {
         jitter = SplitMix64(seed: jitterSeed)
         local = LocalTarget(
             model: localModel, parallel: max(1, parallel), contextSize: contextSize, threads: threads,
-            registry: registry)
+            speculative: speculative, registry: registry)
         liveEndpoint = nil
-        usage.endpoints = ["\(resolved.name) @ local llama.cpp"]
+        usage.endpoints = [
+            Self.localDescription(
+                model: resolved.name, parallel: parallel, contextSize: contextSize, threads: threads,
+                speculative: speculative)
+        ]
     }
 
     deinit { transport.close() }
+
+    /// How a local-model client's answers are made, for reports: the model name and the llama-server
+    /// flags that affect decoding (`qwen2.5-coder-0.5b-instruct-q4_k_m @ local llama.cpp (--no-repack -t 1 …)`).
+    package static func localDescription(
+        model: String, parallel: Int, contextSize: Int, threads: Int?, speculative: SpeculativeDecoding
+    ) -> String {
+        let flags = LocalLLMServer.flags(
+            parallel: parallel, contextSize: contextSize, threads: threads, speculative: speculative)
+        return "\(model) @ local llama.cpp (\(flags.joined(separator: " ")))"
+    }
 
     // MARK: - Public calls
 
@@ -209,7 +226,8 @@ package actor LLMClient {
         if let liveEndpoint { return liveEndpoint }
         guard let local else { return endpoint }
         let server = try await local.registry.server(
-            model: local.model, parallel: local.parallel, contextSize: local.contextSize, threads: local.threads)
+            model: local.model, parallel: local.parallel, contextSize: local.contextSize, threads: local.threads,
+            speculative: local.speculative)
         var live = server.endpoint
         live.concurrency = endpoint.concurrency
         liveEndpoint = live

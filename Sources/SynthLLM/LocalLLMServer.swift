@@ -13,7 +13,8 @@ import SynthValues
 /// The embedded default teacher: a llama.cpp server on 127.0.0.1 at a free port.
 ///
 /// Started with `--no-repack` (the AMX repacking path crashes on some CPUs), `parallel` slots of
-/// `contextSize` tokens each, and awaited until `/health` answers. It always stops: ``stop()``,
+/// `contextSize` tokens each, optional draft-free speculative decoding (``SpeculativeDecoding``),
+/// and awaited until `/health` answers. It always stops: ``stop()``,
 /// `deinit`, and — when synthlab exits or is killed, even by SIGKILL — a watchdog shell
 /// (see ``ServerWatchdog``) that stops it within about a second. Use
 /// ``LocalLLMServerRegistry`` to share one server per model and options across a run.
@@ -32,14 +33,17 @@ package actor LocalLLMServer {
     package nonisolated let serverPID: Int32
     /// Where llama-server's output goes (removed by ``stop()``).
     package nonisolated let logFile: URL
+    /// llama-server's command-line arguments (without the binary).
+    package nonisolated let arguments: [String]
     private let watchdog: Process
     private let folder: URL
     private var stopped = false
 
     private init(
-        endpoint: LLMEndpoint, port: Int, model: LocalModel, serverPID: Int32, logFile: URL, watchdog: Process,
-        folder: URL
+        endpoint: LLMEndpoint, port: Int, model: LocalModel, serverPID: Int32, logFile: URL, arguments: [String],
+        watchdog: Process, folder: URL
     ) {
+        self.arguments = arguments
         self.endpoint = endpoint
         self.port = port
         self.model = model
@@ -57,24 +61,24 @@ package actor LocalLLMServer {
     ///   - contextSize: tokens per slot (prompt + completion).
     ///   - threads: CPU threads (default: one less than the cores, at least 1, at most 8: llama.cpp's
     ///     spinning thread pool slows down 5–15× when any of its threads competes for a core).
+    ///   - speculative: draft-free speculative decoding (``SpeculativeDecoding/standard`` by default).
     ///   - startupTimeout: seconds to wait for `/health`.
     /// - Throws: ``LLMError`` (`.server`) when the binary or model is missing, or the server exits or
     ///   does not become healthy in time (with the end of its log).
     package static func start(
         model: String = LocalModel.defaultAlias, parallel: Int = 1, contextSize: Int = 2048, threads: Int? = nil,
-        startupTimeout: Double = 180
+        speculative: SpeculativeDecoding = .standard, startupTimeout: Double = 180
     ) async throws -> LocalLLMServer {
         let resolved = try LocalModel(model)
         let binary = try LocalModel.serverBinary()
-        let threadCount = threads ?? min(8, max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
         var lastError = LLMError(.server, "llama-server did not start")
         for _ in 0..<3 {
             let port = try FreePort.find()
-            let arguments = [
-                "-m", resolved.path.path, "--host", "127.0.0.1", "--port", "\(port)", "--no-repack",
-                "-t", "\(threadCount)", "-c", "\(max(256, contextSize) * max(1, parallel))",
-                "--parallel", "\(max(1, parallel))", "--alias", resolved.name, "--no-webui",
-            ]
+            let arguments =
+                ["-m", resolved.path.path, "--host", "127.0.0.1", "--port", "\(port)"]
+                + flags(
+                    parallel: parallel, contextSize: contextSize, threads: threads, speculative: speculative)
+                + ["--alias", resolved.name, "--no-webui"]
             do {
                 return try await launch(
                     binary: binary, arguments: arguments, port: port, model: resolved, parallel: parallel,
@@ -87,6 +91,25 @@ package actor LocalLLMServer {
             }
         }
         throw lastError
+    }
+
+    /// The default thread count: one less than the cores, at least 1, at most 8.
+    package static var defaultThreads: Int { min(8, max(1, ProcessInfo.processInfo.activeProcessorCount - 1)) }
+
+    /// The llama-server flags that decide how answers are computed (everything but the model path,
+    /// address and alias), in command-line order; reports record them as the teacher's provenance.
+    ///
+    /// ```swift
+    /// LocalLLMServer.flags(parallel: 2, contextSize: 2048, threads: 1, speculative: .ngramSimple)
+    /// // ["--no-repack", "-t", "1", "-c", "4096", "--parallel", "2", "--spec-type", "ngram-simple", …]
+    /// ```
+    package static func flags(
+        parallel: Int, contextSize: Int, threads: Int?, speculative: SpeculativeDecoding
+    ) -> [String] {
+        [
+            "--no-repack", "-t", "\(threads ?? defaultThreads)", "-c", "\(max(256, contextSize) * max(1, parallel))",
+            "--parallel", "\(max(1, parallel))",
+        ] + speculative.serverArguments
     }
 
     private static func launch(
@@ -128,8 +151,8 @@ package actor LocalLLMServer {
         }
         inheritNiceness(watchdog.processIdentifier, serverPID)
         let server = LocalLLMServer(
-            endpoint: endpoint, port: port, model: model, serverPID: serverPID, logFile: logFile, watchdog: watchdog,
-            folder: folder)
+            endpoint: endpoint, port: port, model: model, serverPID: serverPID, logFile: logFile, arguments: arguments,
+            watchdog: watchdog, folder: folder)
         do {
             try await server.waitUntilHealthy(deadline: deadline, timeout: timeout)
         } catch {

@@ -16,6 +16,7 @@ package actor LocalLLMServerRegistry {
         var parallel: Int
         var contextSize: Int
         var threads: Int?
+        var speculative: SpeculativeDecoding
     }
 
     private var servers: [Configuration: Task<LocalLLMServer, any Error>] = [:]
@@ -25,11 +26,13 @@ package actor LocalLLMServerRegistry {
     /// The running server for this configuration, starting it if needed.
     ///
     /// A server that has died since it was started is replaced by a fresh one.
-    /// - Throws: ``LLMError`` from ``LocalLLMServer/start(model:parallel:contextSize:threads:startupTimeout:)``.
+    /// - Throws: ``LLMError`` from ``LocalLLMServer/start(model:parallel:contextSize:threads:speculative:startupTimeout:)``.
     package func server(
-        model: String = LocalModel.defaultAlias, parallel: Int = 1, contextSize: Int = 2048, threads: Int? = nil
+        model: String = LocalModel.defaultAlias, parallel: Int = 1, contextSize: Int = 2048, threads: Int? = nil,
+        speculative: SpeculativeDecoding = .standard
     ) async throws -> LocalLLMServer {
-        let configuration = Configuration(model: model, parallel: parallel, contextSize: contextSize, threads: threads)
+        let configuration = Configuration(
+            model: model, parallel: parallel, contextSize: contextSize, threads: threads, speculative: speculative)
         while let existing = servers[configuration] {
             if let server = try? await existing.value, await server.isRunning { return server }
             // Another caller may have replaced the entry while this one was suspended.
@@ -39,7 +42,7 @@ package actor LocalLLMServerRegistry {
         }
         let task = Task {
             try await LocalLLMServer.start(
-                model: model, parallel: parallel, contextSize: contextSize, threads: threads)
+                model: model, parallel: parallel, contextSize: contextSize, threads: threads, speculative: speculative)
         }
         servers[configuration] = task
         do { return try await task.value } catch {

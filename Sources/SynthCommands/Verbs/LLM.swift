@@ -16,7 +16,8 @@ package enum LLMCommand: VerbCommand {
             is not stored, and with `--offline` a missing answer is an error. `model` is an alias (`qwen`, \
             `smollm2`), a file in `$SYNTHLAB_HOME/models`, or a path; with `endpoint` it is the remote model \
             name and `key_env` names the environment variable holding the API key. Malformed answers are \
-            repaired or retried up to `attempts` times.
+            repaired or retried up to `attempts` times. `speculative` turns on llama.cpp's draft-free \
+            speculative decoding for the local server (see `llm local`).
             """,
         keywords: [
             ArgSpec(
@@ -33,9 +34,26 @@ package enum LLMCommand: VerbCommand {
                 "concurrency", .int, optional: true,
                 doc: "requests in flight at once (default: `parallel`, at least 2)"),
             ArgSpec("attempts", .int, default: .int(3), doc: "tries per item when an answer is malformed"),
+            speculativeArgument,
         ],
         result: "teacher",
         example: "t = llm model=\"qwen\" attempts=3")
+
+    /// `speculative=`: shared by `llm` and `llm local`.
+    static let speculativeArgument = ArgSpec(
+        "speculative", .choice(SpeculativeDecoding.names), default: .string(SpeculativeDecoding.standard.kind.rawValue),
+        doc: "local server's draft-free speculative decoding (drafts from n-grams of the prompt and answer; "
+            + "not part of stored request keys)")
+
+    /// The `speculative` argument's setting.
+    static func speculative(_ call: VerbCall) throws -> SpeculativeDecoding {
+        let name = call.string("speculative") ?? SpeculativeDecoding.standard.kind.rawValue
+        guard let setting = SpeculativeDecoding(parsing: name) else {
+            throw call.error(
+                "expected speculative to be one of \(SpeculativeDecoding.names.joined(separator: ", ")), found \"\(name)\"")
+        }
+        return setting
+    }
 
     package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
         let model = call.string("model") ?? "qwen"
@@ -48,7 +66,7 @@ package enum LLMCommand: VerbCommand {
         }
         return try local(
             model: model, parallel: parallel, contextSize: call.int("context") ?? 2048, threads: nil,
-            concurrency: concurrency, call: call, context: context)
+            speculative: try speculative(call), concurrency: concurrency, call: call, context: context)
     }
 
     /// A teacher on an OpenAI-compatible endpoint (shared by `llm endpoint=…` and `llm openai`).
@@ -70,21 +88,35 @@ package enum LLMCommand: VerbCommand {
     }
 
     /// A teacher on the embedded llama.cpp server (shared by `llm model=…` and `llm local`).
+    ///
+    /// Answers come from the store first and the server starts on the first miss (the client of
+    /// `ReplayFirstTeacher`, built here so the speculative setting reaches the server). The outcome's
+    /// LLM usage names the model with the server flags, so the report's provenance says how its
+    /// answers were made.
     static func local(
-        model: String, parallel: Int, contextSize: Int, threads: Int?, concurrency: Int, call: VerbCall,
-        context: ExecutionContext
+        model: String, parallel: Int, contextSize: Int, threads: Int?, speculative: SpeculativeDecoding,
+        concurrency: Int, call: VerbCall, context: ExecutionContext
     ) throws -> VerbOutcome {
         let store = try ResponseStore(path: context.stateFolder.appendingPathComponent("llm.sqlite"))
         // A path (anything with a `/`) is relative to the notebook folder; aliases and names are looked up.
         let modelPath = model.contains("/") ? PathPolicy.resolve(model, in: context).path : model
-        let teacher = try ReplayFirstTeacher(
-            localModel: modelPath, parallel: parallel, contextSize: contextSize, threads: threads, store: store,
-            offline: context.offline)
-        let source = context.offline ? "stored answers only" : "local llama.cpp"
+        let client = try LLMClient(
+            localModel: modelPath, parallel: parallel, contextSize: contextSize, threads: threads,
+            speculative: speculative, store: store, offline: context.offline)
+        let teacher = LLMTeacher(client: client)
+        var source = context.offline ? "stored answers only" : "local llama.cpp"
+        if speculative.kind != .none { source += ", speculative \(speculative)" }
+        var usage = LLMUsage()
+        usage.endpoints = [
+            LLMClient.localDescription(
+                model: client.endpoint.model, parallel: parallel, contextSize: contextSize, threads: threads,
+                speculative: speculative)
+        ]
         return VerbOutcome(
             value: .object(
                 TeacherObject(
                     teacher: teacher, attempts: max(1, call.int("attempts") ?? 3), concurrency: concurrency,
-                    source: source)))
+                    source: source)),
+            llm: usage)
     }
 }

@@ -15,7 +15,11 @@ package enum LLMLocalCommand: VerbCommand {
             SmolLM2-135M-Instruct, four times faster but only good for plumbing tests), a file in \
             `$SYNTHLAB_HOME/models`, or a path to any GGUF (relative to the notebook folder). Every request and \
             answer is kept in `.synthlab/llm.sqlite`, so re-runs replay them and `--offline` runs never start \
-            the server.
+            the server. `speculative` turns on llama.cpp's draft-free speculative decoding: the server drafts \
+            a few tokens by finding the last generated tokens earlier in the prompt or answer and checks them \
+            in one batch; a drafted token is kept only where the model's own sampler picks it, so answers \
+            keep their distribution (greedy answers stay the same) and the setting is not part of the stored \
+            request keys. The server flags are listed with the model under the report's LLM endpoints.
             """,
         keywords: [
             ArgSpec("model", .string, default: .string("qwen"), doc: "an alias (`qwen`, `smollm2`), a model file or a path"),
@@ -27,6 +31,7 @@ package enum LLMLocalCommand: VerbCommand {
             ArgSpec(
                 "concurrency", .int, optional: true, doc: "requests in flight at once (default: `parallel`, at least 2)"),
             ArgSpec("attempts", .int, default: .int(3), doc: "tries per item when an answer is malformed"),
+            LLMCommand.speculativeArgument,
         ],
         result: "teacher",
         example: "t = llm local model=\"smollm2\" parallel=2")
@@ -37,7 +42,7 @@ package enum LLMLocalCommand: VerbCommand {
         if let threads, threads < 1 { throw call.error("expected threads ≥ 1, found \(threads)") }
         return try LLMCommand.local(
             model: call.string("model") ?? "qwen", parallel: parallel, contextSize: max(256, call.int("context") ?? 2048),
-            threads: threads, concurrency: max(1, call.int("concurrency") ?? max(2, parallel)), call: call,
+            threads: threads, speculative: try LLMCommand.speculative(call), concurrency: max(1, call.int("concurrency") ?? max(2, parallel)), call: call,
             context: context)
     }
 }

@@ -1,7 +1,8 @@
 """Round-trip rates of synthetic queries under base MiniLM over the whole SciFact corpus.
 
-Usage: roundtrip.py REPORT_JSON NAIVE_JSONL TUNED_JSONL [CORPUS_JSONL_GZ]
-For each accepted query, the source passage's rank among all 5,183 SciFact abstracts under
+Usage: roundtrip.py REPORT_JSON CONFIG_JSONL... [CORPUS_JSONL_GZ]
+Each CONFIG_JSONL (naive.jsonl, tuned.jsonl, fast.jsonl) is the export of the report cell labelled
+with the file's stem. For each accepted query, the source passage's rank among all 5,183 SciFact abstracts under
 sentence-transformers all-MiniLM-L6-v2 (max 256 tokens, cosine); prints one JSON line per
 configuration: queries, wall seconds of its cell, queries/minute, top-1 and top-10 rates.
 Corpus embeddings are cached in /tmp (keyed by the corpus file size).
@@ -14,8 +15,9 @@ import sys
 import numpy as np
 from sentence_transformers import SentenceTransformer
 
-report_path, naive_path, tuned_path = sys.argv[1:4]
-corpus_path = sys.argv[4] if len(sys.argv) > 4 else "/work/shared/data/scifact/corpus.jsonl.gz"
+report_path = sys.argv[1]
+config_paths = [a for a in sys.argv[2:] if not a.endswith(".gz")]
+corpus_path = next((a for a in sys.argv[2:] if a.endswith(".gz")), "/work/shared/data/scifact/corpus.jsonl.gz")
 home = os.environ.get("SYNTHLAB_HOME", os.path.expanduser("~/.cache/synthlab"))
 model = SentenceTransformer(os.path.join(home, "models/all-MiniLM-L6-v2"), device="cpu")
 model.max_seq_length = 256
@@ -54,5 +56,5 @@ def rates(path, label):
     }
 
 
-for path, label in [(naive_path, "naive"), (tuned_path, "tuned")]:
-    print(json.dumps(rates(path, label)))
+for path in config_paths:
+    print(json.dumps(rates(path, os.path.splitext(os.path.basename(path))[0])))

@@ -13,6 +13,7 @@ import argparse
 import concurrent.futures
 import json
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -56,6 +57,8 @@ def post(port, request):
         return json.load(response)
 
 
+# SIGTERM unwinds like Ctrl-C, so the `finally` below stops the server.
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 baseline = None
 for config in args.configs:
     flags = [] if config == "none" else [

@@ -27,8 +27,13 @@ package enum TrainCommand: VerbCommand {
             y=model.losses`). With `dev=` a judged dataset, the model is scored (nDCG@10, exact search over the \
             dev queries' judged passages plus `dev_docs` others) before the first step, every `eval_every` steps \
             and at the end; the curve is drawn, training stops after `patience` evaluations without a gain above \
-            `min_delta`, and the best-scoring parameters are the ones saved and returned. Training runs to \
-            completion once started. Stage 2 of Syntriever is `align`.
+            `min_delta`, and the best-scoring parameters are the ones saved and returned. Every \
+            `checkpoint_every` steps a resumable checkpoint (weights, optimizer moments, step, loss and dev \
+            curves) replaces the previous one; if the run is killed, re-running the cell resumes from the newest \
+            ("resuming from step 100 of 300") and ends with the same model as an uninterrupted run, provided \
+            the examples and every option that changes the result are unchanged (a fingerprint stored beside \
+            the checkpoints); otherwise it starts from step 0 and removes the stale checkpoints. Only the final \
+            checkpoint is kept. Stage 2 of Syntriever is `align`.
             """,
         paper: """
             Henderson et al. 2017 / Reimers & Gurevych 2019 (MultipleNegativesRankingLoss); Kim & Baek 2025, \
@@ -61,6 +66,10 @@ package enum TrainCommand: VerbCommand {
         ArgSpec("max_length", .int, default: .int(128), doc: "token limit of queries and passages"),
         ArgSpec("seed", .int, default: .int(42), doc: "shuffling and dropout seed"),
         ArgSpec("name", .string, optional: true, doc: "the saved model's folder name (default: the variable)"),
+        ArgSpec(
+            "checkpoint_every", .int, default: .int(TrainResume.defaultCheckpointEvery),
+            doc: "save a resumable checkpoint every this many optimizer steps (0: only the final model); after a "
+                + "crash the same training resumes from the newest"),
     ]
 
     package static func run(_ call: VerbCall, context: ExecutionContext) async throws -> VerbOutcome {
@@ -114,6 +123,7 @@ package enum TrainCommand: VerbCommand {
         options.warmupSteps = call.int("warmup")
         options.maxSteps = call.int("max_steps")
         options.seed = UInt64(max(0, call.int("seed") ?? 42))
+        options.checkpointEvery = try TrainResume.checkpointEvery(call)
         let sampler = NoDuplicatesBatchSampler(
             keys: texts.map(\.keys), batchSize: options.batchSize, seed: options.seed)
         let perEpoch = sampler.batches(epoch: 0).count
@@ -135,11 +145,20 @@ package enum TrainCommand: VerbCommand {
         }
         let folder = context.modelFolder(named: name)
         let dev = try TrainDevSplit.evaluation(call, encoder: base.encoder, maxLength: maxLength)
-        let trainer = DistillationTrainer(options: options, loss: loss, sampler: sampler, devEvaluation: dev)
+        let trainer = DistillationTrainer(
+            options: options, loss: loss, sampler: sampler, devEvaluation: dev?.evaluation)
         let sink = context.progress
         try Task.checkCancellation()
+        let fingerprint = try TrainResume.fingerprint(
+            examples: examples, sampler: sampler, options: options, loss: loss, detail: detail, base: base.encoder,
+            maxLength: maxLength, dev: dev?.fingerprint)
+        let total = trainer.totalSteps(exampleCount: examples.count)
+        let start = try TrainingRunFolder(folder).prepare(fingerprint: fingerprint, totalSteps: total)
+        let startLines = TrainResume.lines(start, total: total, verb: verb, name: name)
+        for line in startLines { sink(ProgressEvent(label: line, count: 0, total: total)) }
         let result = try trainer.train(
-            base.encoder.encoder, examples: examples, checkpointFolder: folder, baseModelFolder: base.encoder.folder
+            base.encoder.encoder, examples: examples, checkpointFolder: folder, baseModelFolder: base.encoder.folder,
+            resume: start.checkpoint
         ) { event in
             sink(
                 ProgressEvent(
@@ -159,7 +178,8 @@ package enum TrainCommand: VerbCommand {
             + "saved to \(context.displayPath(saved))"
         return VerbOutcome(
             value: .object(EncoderObject(trained, name: name, losses: losses)),
-            outputs: [.text(line), .plot(plot)] + TrainDevSplit.outputs(result, name: name))
+            outputs: startLines.map { .text($0) } + [.text(line), .plot(plot)]
+                + TrainDevSplit.outputs(result, name: name))
     }
 
     /// Multiple-negatives ranking examples: (query, positive, hard negatives), as many negatives as the example

@@ -23,8 +23,12 @@ enum TrainDevSplit {
         ArgSpec("min_delta", .number, default: .double(0), doc: "`dev`: the gain a score needs to count as an improvement"),
     ]
 
-    /// The dev evaluation requested by `call`, or nil without `dev=`.
-    static func evaluation(_ call: VerbCall, encoder: SentenceEncoder, maxLength: Int) throws -> DevEvaluation? {
+    /// The dev evaluation requested by `call` and a description of everything in it that changes the trained
+    /// model (the tokenized dev queries and passages, the qrels, `eval_every`, `patience`, `min_delta`), for the
+    /// run's ``TrainingFingerprint``; nil without `dev=`.
+    static func evaluation(
+        _ call: VerbCall, encoder: SentenceEncoder, maxLength: Int
+    ) throws -> (evaluation: DevEvaluation, fingerprint: String)? {
         guard let dataset = call.object("dev", as: BEIRDataset.self) else { return nil }
         let split = try DatasetSplit.choose(call.string("dev_split") ?? "dev", in: dataset, call: call)
         let qrels = dataset.qrels[split] ?? Qrels()
@@ -51,8 +55,27 @@ enum TrainDevSplit {
         let devSet = RetrievalDevSet(
             queries: queries, documents: documents, qrels: qrels, tokenizer: encoder.tokenizer,
             maxLength: min(maxLength * 2, encoder.maxSeqLength))
-        return devSet.evaluation(
+        let evaluation = devSet.evaluation(
             every: every, patience: call.int("patience"), minDelta: call.double("min_delta") ?? 0)
+        var judgements: [String] = []
+        for query in qrels.judgements.keys.sorted() {
+            for (document, grade) in (qrels.judgements[query] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                judgements.append("\(query)\t\(document)\t\(grade)")
+            }
+        }
+        func lines(_ tokens: [[Int32]]) -> String {
+            tokens.map { row in row.map(String.init).joined(separator: " ") }.joined(separator: "\n")
+        }
+        let patience = evaluation.patience.map(String.init) ?? "none"
+        let settings: String =
+            "metric \(evaluation.metric) every \(evaluation.every) patience \(patience) min_delta \(evaluation.minDelta) "
+            + "restore_best \(evaluation.restoreBest) at_start \(evaluation.evaluateAtStart)"
+        let parts: [String] = [
+            settings, devSet.queryIDs.joined(separator: " "), lines(devSet.queryTokens),
+            devSet.documentIDs.joined(separator: " "), lines(devSet.documentTokens), judgements.joined(separator: "\n"),
+        ]
+        let fingerprint = parts.joined(separator: "\n--\n")
+        return (evaluation, fingerprint)
     }
 
     /// The line and plot describing the dev curve of `result`, or nothing without a dev evaluation.

@@ -72,7 +72,7 @@ package struct DistillationTrainer: Sendable {
     ///
     /// - Parameters:
     ///   - resume: a checkpoint with a training state written by a run of the same examples and options
-    ///     (``TrainingRunFolder/prepare(fingerprint:)`` checks that); its encoder replaces `encoder`'s weights.
+    ///     (``TrainingRunFolder/prepare(fingerprint:totalSteps:)`` checks that); its encoder replaces `encoder`'s weights.
     /// - Throws: ``ModelError`` when a checkpoint cannot be read or written, or `resume` holds no training
     ///   state or one of other options.
     package func train(

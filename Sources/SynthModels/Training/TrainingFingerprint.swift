@@ -5,7 +5,7 @@ import SynthValues
 /// changes the weights (loss, learning rate, batch, epochs, seed, token limit, …) and the starting model.
 ///
 /// Two runs with equal fingerprints produce the same model, so a run may continue from the other's
-/// checkpoints (``TrainingRunFolder/prepare(fingerprint:)``); options that do not change the result (how often
+/// checkpoints (``TrainingRunFolder/prepare(fingerprint:totalSteps:)``); options that do not change the result (how often
 /// checkpoints are written, the model's folder name) stay out. Parts are kept apart so that a mismatch can
 /// say what changed.
 ///

@@ -11,7 +11,7 @@ import SynthValues
 ///
 /// ```swift
 /// let run = TrainingRunFolder(folder)
-/// let start = try run.prepare(fingerprint: fingerprint)
+/// let start = try run.prepare(fingerprint: fingerprint, totalSteps: trainer.totalSteps(exampleCount: examples.count))
 /// let result = try trainer.train(encoder, examples: examples, checkpointFolder: folder, resume: start.checkpoint)
 /// ```
 package struct TrainingRunFolder: Sendable {
@@ -68,14 +68,15 @@ package struct TrainingRunFolder: Sendable {
 
     /// Decides how a run with `fingerprint` starts, and prepares the folder for it.
     ///
-    /// With the stored fingerprint equal to `fingerprint` and a resumable checkpoint, the run resumes from
-    /// the newest one. Otherwise every checkpoint is removed (with the temporary folders of killed saves when
+    /// With the stored fingerprint equal to `fingerprint` and a resumable checkpoint before `totalSteps`, the
+    /// run resumes from the newest one (a finished run is trained again: re-running a finished cell is the
+    /// cell cache's business, and `--no-cache` means recompute). Otherwise every checkpoint is removed (with the temporary folders of killed saves when
     /// the fingerprint differs), then `fingerprint` is stored, so a run killed from now on leaves checkpoints that carry it.
     ///
     /// - Throws: ``ModelError/io(path:reason:)`` when the folder cannot be cleared or the fingerprint written.
-    package func prepare(fingerprint: TrainingFingerprint) throws -> Start {
+    package func prepare(fingerprint: TrainingFingerprint, totalSteps: Int? = nil) throws -> Start {
         let stored = storedFingerprint()
-        if stored == fingerprint, let newest = newestResumable() {
+        if stored == fingerprint, let newest = newestResumable(), newest.step < (totalSteps ?? Int.max) {
             return .resume(folder: newest.folder, step: newest.step)
         }
         let removed = try removeCheckpoints(before: nil)

@@ -72,7 +72,12 @@ import Testing
         #expect(sent >= 3)  // 3 passages, then a verdict per accepted query
         #expect(firstLLM["requests_replayed"] as? Int == 0)
         #expect((firstLLM["prompt_tokens"] as? Int ?? 0) > 0 && (firstLLM["completion_tokens"] as? Int ?? 0) > 0)
-        #expect(firstLLM["endpoints"] as? [String] == ["smollm2-135m-instruct-q4_1"])
+        // The `llm` cell names the model with the server flags; synthesis cells name the model.
+        #expect(
+            firstLLM["endpoints"] as? [String] == [
+                "smollm2-135m-instruct-q4_1 @ local llama.cpp (--no-repack -t 1 -c 1024 --parallel 1)",
+                "smollm2-135m-instruct-q4_1",
+            ])
         // The server ran for this run and was stopped when synthlab exited.
         let servers = first.servers
         #expect(servers.count == 1)

@@ -76,22 +76,28 @@ package enum Checkpoint {
         ]
         try AtomicFile.write(json(pooling), to: folder.appendingPathComponent("1_Pooling/config.json"))
 
-        if let state {
-            let stateFolder = folder.appendingPathComponent("training_state")
-            var moments: [String: HostTensor] = [:]
-            for (name, tensor) in state.firstMoments { moments["exp_avg." + name] = HostTensor(shape: tensor.shape, values: tensor.scalars) }
-            for (name, tensor) in state.secondMoments { moments["exp_avg_sq." + name] = HostTensor(shape: tensor.shape, values: tensor.scalars) }
-            try SafeTensors.write(moments, to: stateFolder.appendingPathComponent("optimizer.safetensors"))
-            if let best = state.bestParameters {
-                try SafeTensors.write(
-                    best.mapValues { HostTensor(shape: $0.shape, values: $0.scalars) },
-                    to: stateFolder.appendingPathComponent(bestParametersFile))
-            }
-            let encoderJSON = JSONEncoder()
-            encoderJSON.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let record = StateRecord(step: state.step, losses: state.losses, options: state.options, dev: state.dev)
-            try AtomicFile.write(encoderJSON.encode(record), to: stateFolder.appendingPathComponent("trainer_state.json"))
+        if let state { try writeState(state, into: folder) }
+    }
+
+    /// Writes `state` as `training_state/` inside `folder` (a checkpoint being assembled): AdamW moments,
+    /// step, losses, options, dev progress and the dev-best parameters. Cross-encoder checkpoints use it too.
+    ///
+    /// - Throws: ``ModelError`` or a ``Diagnostic`` naming the file that could not be written.
+    package static func writeState(_ state: TrainingState, into folder: URL) throws {
+        let stateFolder = folder.appendingPathComponent("training_state")
+        var moments: [String: HostTensor] = [:]
+        for (name, tensor) in state.firstMoments { moments["exp_avg." + name] = HostTensor(shape: tensor.shape, values: tensor.scalars) }
+        for (name, tensor) in state.secondMoments { moments["exp_avg_sq." + name] = HostTensor(shape: tensor.shape, values: tensor.scalars) }
+        try SafeTensors.write(moments, to: stateFolder.appendingPathComponent("optimizer.safetensors"))
+        if let best = state.bestParameters {
+            try SafeTensors.write(
+                best.mapValues { HostTensor(shape: $0.shape, values: $0.scalars) },
+                to: stateFolder.appendingPathComponent(bestParametersFile))
         }
+        let encoderJSON = JSONEncoder()
+        encoderJSON.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let record = StateRecord(step: state.step, losses: state.losses, options: state.options, dev: state.dev)
+        try AtomicFile.write(encoderJSON.encode(record), to: stateFolder.appendingPathComponent("trainer_state.json"))
     }
 
     /// Moves `temporary` to `folder`, replacing an existing folder in one atomic swap (``AtomicFolder``).
@@ -123,9 +129,16 @@ package enum Checkpoint {
         }
         let encoder = BiEncoder(model: model, pooling: pooling, normalize: normalize)
 
+        return (encoder, try readState(in: folder))
+    }
+
+    /// Reads the `training_state/` of a checkpoint folder, or nil when it has none.
+    ///
+    /// - Throws: ``ModelError`` naming a malformed state file.
+    package static func readState(in folder: URL) throws -> TrainingState? {
         let stateFolder = folder.appendingPathComponent("training_state")
         let stateURL = stateFolder.appendingPathComponent("trainer_state.json")
-        guard FileManager.default.fileExists(atPath: stateURL.path) else { return (encoder, nil) }
+        guard FileManager.default.fileExists(atPath: stateURL.path) else { return nil }
         let record: StateRecord
         do { record = try JSONDecoder().decode(StateRecord.self, from: Data(contentsOf: stateURL)) } catch {
             throw ModelError.malformed(path: stateURL.path, expected: "a trainer state", found: "\(error)")
@@ -145,10 +158,9 @@ package enum Checkpoint {
         if FileManager.default.fileExists(atPath: bestURL.path) {
             best = try SafeTensors.read(bestURL).mapValues { Tensor(shape: $0.shape, values: $0.values) }
         }
-        let state = TrainingState(
+        return TrainingState(
             step: record.step, losses: record.losses, firstMoments: first, secondMoments: second, options: record.options,
             dev: record.dev, bestParameters: best)
-        return (encoder, state)
     }
 
     /// The best dev model's parameters (by internal name) in `training_state/`, when not the checkpoint's own.

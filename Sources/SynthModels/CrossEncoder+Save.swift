@@ -8,8 +8,11 @@ extension CrossEncoder {
     ///
     /// The folder is assembled under a temporary name beside `folder` and then moved into place, replacing it.
     ///
+    /// With `state`, the folder also holds `training_state/` as a bi-encoder ``Checkpoint`` does, so that
+    /// ``CrossEncoderTrainer`` can resume from it.
+    ///
     /// - Throws: ``ModelError`` naming the path that could not be written.
-    package func save(to folder: URL, baseModelFolder: URL? = nil) throws {
+    package func save(to folder: URL, baseModelFolder: URL? = nil, state: TrainingState? = nil) throws {
         let manager = FileManager.default
         let temporary = folder.deletingLastPathComponent()
             .appendingPathComponent(".\(folder.lastPathComponent).tmp-\(UUID().uuidString)")
@@ -31,6 +34,7 @@ extension CrossEncoder {
                     try AtomicFile.write(data, to: temporary.appendingPathComponent(name))
                 }
             }
+            if let state { try Checkpoint.writeState(state, into: temporary) }
             try AtomicFolder.replace(folder, with: temporary)
         } catch let error as ModelError {
             try? manager.removeItem(at: temporary)

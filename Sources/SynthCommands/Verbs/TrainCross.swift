@@ -22,7 +22,10 @@ package enum TrainCrossCommand: VerbCommand {
             a multi-stage pipeline (CL → KD). AdamW with linear warm-up (10% unless `warmup`) and decay, gradient \
             clipping at 1, seeded shuffling and dropout. The model is saved under \
             `.synthlab/models/<notebook>/<name>` as a Hugging Face `BertForSequenceClassification` folder; fields \
-            `losses` (every step of every stage), `steps`, `stages`.
+            `losses` (every step of every stage), `steps`, `stages`. Every `checkpoint_every` steps a resumable \
+            checkpoint (weights, optimizer moments, step, losses) goes to `<name>.training/` beside it; a killed \
+            run's re-run resumes from the newest when the groups and options are unchanged (as `train`), and \
+            the folder is removed once the final model is saved.
             """,
         paper:
             "Gao, Dai & Callan 2021 (LCE); Burges et al. 2005 (RankNet); Pezzuti, MacAvaney & Tonellotto 2025, "
@@ -49,6 +52,10 @@ package enum TrainCrossCommand: VerbCommand {
             ArgSpec("max_length", .int, default: .int(256), doc: "token limit of a (query, passage) pair"),
             ArgSpec("seed", .int, default: .int(42), doc: "negative sampling, shuffling and dropout seed"),
             ArgSpec("name", .string, optional: true, doc: "the saved model's folder name (default: the variable)"),
+            ArgSpec(
+                "checkpoint_every", .int, default: .int(TrainResume.defaultCheckpointEvery),
+                doc: "save a resumable checkpoint every this many optimizer steps (0: none); after a crash the "
+                    + "same training resumes from the newest"),
         ],
         result: "cross_encoder",
         example: "ce_cl = train_cross (cross_encoder minilm) on=queries loss=lce retriever=index corpus=data group=8 epochs=2")
@@ -142,10 +149,25 @@ package enum TrainCrossCommand: VerbCommand {
         options.warmupSteps = call.int("warmup")
         options.maxSteps = call.int("max_steps")
         options.seed = UInt64(max(0, call.int("seed") ?? 42))
+        options.checkpointEvery = try TrainResume.checkpointEvery(call)
         let objective: any Loss = loss == "lce" ? LocalizedContrastiveLoss() : RankNetLoss()
         let sink = context.progress
         try Task.checkCancellation()
-        let result = CrossEncoderTrainer(options: options, loss: objective).train(base.model, groups: groups) { event in
+        let trainer = CrossEncoderTrainer(options: options, loss: objective)
+        let total = trainer.totalSteps(groupCount: groups.count)
+        var fingerprint = TrainingFingerprint()
+        try fingerprint.add("groups", json: groups)
+        try fingerprint.add(options: options)
+        fingerprint.add("loss", "\(loss) \(String(describing: objective))")
+        fingerprint.add("base model", TrainResume.fingerprint(of: base.model.model.parameters.merging(base.model.head) { a, _ in a }))
+        let runFolder = context.modelFolder(named: name + ".training")
+        let start = try TrainingRunFolder(runFolder).prepare(fingerprint: fingerprint, totalSteps: total)
+        let startLines = TrainResume.lines(start, total: total, verb: "train_cross", name: name)
+        for line in startLines { sink(ProgressEvent(label: line, count: 0, total: total)) }
+        let result = try trainer.train(
+            base.model, groups: groups, checkpointFolder: runFolder, baseModelFolder: base.tokenizerFolder,
+            resume: start.checkpoint
+        ) { event in
             sink(
                 ProgressEvent(
                     label: "train_cross \(name) \(loss) \(formatFixed(Double(event.loss), digits: 3))",
@@ -155,6 +177,7 @@ package enum TrainCrossCommand: VerbCommand {
         try FileManager.default.createDirectory(
             at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
         try result.model.save(to: folder, baseModelFolder: base.tokenizerFolder)
+        try? FileManager.default.removeItem(at: runFolder)
         let losses = result.losses.map(Double.init)
         let trained = CrossEncoderObject(
             model: result.model, tokenizer: tokenizer, name: name, folder: folder, tokenizerFolder: folder,
@@ -168,6 +191,6 @@ package enum TrainCrossCommand: VerbCommand {
             "train_cross \(name): \(loss) on \(groups.count) groups (\(source)), \(result.steps) steps of \(batch) "
             + "groups, lr \(call.double("lr") ?? 2e-5); loss \(formatFixed(losses.first ?? 0, digits: 4)) → "
             + "\(formatFixed(losses.last ?? 0, digits: 4)); \(trained.history); saved to \(context.displayPath(folder))"
-        return VerbOutcome(value: .object(trained), outputs: [.text(line), .plot(plot)])
+        return VerbOutcome(value: .object(trained), outputs: startLines.map { .text($0) } + [.text(line), .plot(plot)])
     }
 }

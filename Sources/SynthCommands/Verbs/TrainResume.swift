@@ -1,8 +1,9 @@
 import Foundation
 import SynthModels
+import SynthTensor
 import SynthValues
 
-/// Crash-safe training for the bi-encoder verbs (`train`, `align`, `train_distilled`): the `checkpoint_every`
+/// Crash-safe training for the training verbs (`train`, `align`, `train_distilled`, `train_cross`): the `checkpoint_every`
 /// argument, the fingerprint that decides whether a re-run may continue a killed run's checkpoints, and the
 /// lines that say what happened.
 enum TrainResume {
@@ -38,6 +39,18 @@ enum TrainResume {
         fingerprint.add("max_length", "\(maxLength)")
         fingerprint.add("dev", dev ?? "none")
         return fingerprint
+    }
+
+    /// SHA-256 (hex) of a parameter set: names, shapes and float bits in name order (the starting weights of
+    /// a model that has no folder of its own, such as a cross-encoder with a freshly seeded head).
+    static func fingerprint(of parameters: [String: Tensor]) -> String {
+        var hasher = SHA256()
+        for name in parameters.keys.sorted() {
+            let tensor = parameters[name]!
+            hasher.update("\(name) \(tensor.shape)\n")
+            tensor.scalars.withUnsafeBytes { hasher.update($0) }
+        }
+        return hasher.finalize().hex
     }
 
     /// The lines a run prints before its first step: the resume line, or why stale checkpoints were removed.

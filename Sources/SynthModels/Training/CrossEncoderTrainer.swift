@@ -71,21 +71,77 @@ package struct CrossEncoderTrainer: Sendable {
     package func train(
         _ model: CrossEncoder, groups: [CrossEncoderGroup], progress: (TrainingEvent) -> Void = { _ in }
     ) -> CrossEncoderTrainingResult {
+        // Without a checkpoint folder nothing is read or written, so nothing can throw.
+        (try? train(model, groups: groups, checkpointFolder: nil, progress: progress))!
+    }
+
+    /// Optimizer steps of a run over `groupCount` groups.
+    package func totalSteps(groupCount: Int) -> Int {
+        TrainingLoop(options: options).totalSteps(exampleCount: groupCount)
+    }
+
+    /// Trains `model` on `groups`, writing a resumable cross-encoder folder with `training_state/` to
+    /// `checkpointFolder/checkpoint-N` every `options.checkpointEvery` steps (only the newest kept). The final
+    /// model is returned, not saved: the caller saves it where it wants and then removes `checkpointFolder`,
+    /// so that a kill before the final save still leaves the newest periodic checkpoint.
+    ///
+    /// - Parameters:
+    ///   - resume: such a checkpoint of a run with the same groups and options; the run continues from it
+    ///     exactly (same batches, dropout, learning rates, moments), so the result equals the uninterrupted run's.
+    /// - Throws: ``ModelError`` when a checkpoint cannot be read or written, or `resume` has no training state
+    ///   or one of other options.
+    package func train(
+        _ model: CrossEncoder, groups: [CrossEncoderGroup], checkpointFolder: URL?, baseModelFolder: URL? = nil,
+        resume: URL? = nil, progress: (TrainingEvent) -> Void = { _ in }
+    ) throws -> CrossEncoderTrainingResult {
         var model = model
+        var state: TrainingState?
+        if let resume {
+            let path = resume.appendingPathComponent("training_state/trainer_state.json").path
+            guard var saved = try Checkpoint.readState(in: resume) else {
+                throw ModelError.malformed(
+                    path: path, expected: "a checkpoint with a training state to resume from", found: "none")
+            }
+            var mine = options
+            mine.checkpointEvery = nil
+            saved.options.checkpointEvery = nil
+            guard saved.options == mine else {
+                throw ModelError.malformed(
+                    path: path, expected: "a checkpoint of a run with these options", found: "other options")
+            }
+            saved.options = options
+            state = saved
+            let restored = try CrossEncoder.load(folder: resume)
+            model.model.parameters = restored.model.parameters
+            model.head = restored.head
+        }
         let headNames = Set(model.head.keys)
         var parameters = model.model.parameters.merging(model.head) { first, _ in first }
         model.model.parameters = [:]
         let frozen = model
-        let (losses, _) = TrainingLoop(options: options).run(
-            exampleCount: groups.count, parameters: &parameters, pool: model.model.pool, progress: progress
+        let run = checkpointFolder.map(TrainingRunFolder.init)
+        func split(_ parameters: [String: Tensor]) -> CrossEncoder {
+            var model = frozen
+            model.head = parameters.filter { headNames.contains($0.key) }
+            model.model.parameters = parameters.filter { !headNames.contains($0.key) }
+            return model
+        }
+        let (losses, _) = try TrainingLoop(options: options, resume: state).run(
+            exampleCount: groups.count, parameters: &parameters, pool: model.model.pool, progress: progress,
+            checkpoint: { state, current in
+                guard let run else { return }
+                try split(current).save(
+                    to: run.folder.appendingPathComponent("checkpoint-\(state.step)"), baseModelFolder: baseModelFolder,
+                    state: state)
+                try run.removeCheckpoints(before: state.step)
+            }
         ) { tape, batch, current in
             var model = frozen
             model.head = current.filter { headNames.contains($0.key) }
             model.model.parameters = current.filter { !headNames.contains($0.key) }
             return lossValue(tape, model: model, batch: batch.map { groups[$0] })
         }
-        model.head = parameters.filter { headNames.contains($0.key) }
-        model.model.parameters = parameters.filter { !headNames.contains($0.key) }
+        model = split(parameters)
         return CrossEncoderTrainingResult(model: model, losses: losses, steps: losses.count)
     }
 

@@ -136,4 +136,70 @@ import Testing
             try Data(contentsOf: project.url("\(Self.modelFolder)/checkpoint-\(Self.steps)/model.safetensors"))
                 == Data(contentsOf: reference.url("\(Self.modelFolder)/checkpoint-\(Self.steps)/model.safetensors")))
     }
+
+    /// The same for `train_cross`: a tiny random cross-encoder, LCE groups of a positive and 2 BM25 negatives,
+    /// 60 steps, checkpoints in `tuned.training/`.
+    static func crossProject() throws -> ReliabilityProject {
+        let project = try ReliabilityProject()
+        try project.writeDataset("data", docs: 240)
+        let words = ["cell", "gene", "protein", "number", "title"] + (0..<7).map { "word\($0)" } + (0..<240).map(String.init)
+        let vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + words
+        var config = BertConfig.tiny(vocabSize: vocabulary.count)
+        config.hiddenSize = 64
+        config.intermediateSize = 256
+        try CrossEncoder(model: BertModel(config: config, seed: 3), seed: 4).save(to: project.url("tinyce"))
+        try project.write("tinyce/vocab.txt", vocabulary.joined(separator: "\n") + "\n")
+        try project.write(
+            "nb.md",
+            """
+            ```synth
+            data = load "data" split="test"
+            index = bm25 data
+            ce = cross_encoder "tinyce"
+            ```
+
+            ```synth
+            tuned = train_cross ce on=data split="test" loss=lce retriever=index corpus=data group=3 batch=2 epochs=5 lr=1e-3 max_length=32 checkpoint_every=\(every)
+            ```
+            """)
+        return project
+    }
+
+    @Test func sigkillDuringCrossEncoderTrainingResumesToTheSameModel() throws {
+        let runFolder = ".synthlab/models/nb/tuned.training"
+        func checkpoints(_ project: ReliabilityProject) -> [Int] {
+            TrainingRunFolder(project.url(runFolder)).checkpoints().map(\.step)
+        }
+        let reference = try Self.crossProject()
+        let clean = try reference.synthlab(["run", "nb.md", "--quiet"])
+        #expect(clean.status == 0, "\(clean.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: reference.url(runFolder).path), "checkpoints removed at the end")
+        let expected = try Data(contentsOf: reference.url(".synthlab/models/nb/tuned/model.safetensors"))
+
+        let project = try Self.crossProject()
+        let child = try project.start(["run", "nb.md", "--quiet"])
+        let deadline = Date().addingTimeInterval(300)
+        while child.isRunning, Date() < deadline {
+            if !checkpoints(project).isEmpty { break }
+            usleep(1_000)
+        }
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+        #expect(child.terminationReason == .uncaughtSignal, "the run ended before the kill")
+        let killedAt = try #require(checkpoints(project).last, "no checkpoint after the kill")
+        #expect(killedAt < Self.steps && killedAt % Self.every == 0)
+        // Mark the checkpoint's losses (see sigkillDuringTrainingResumesToTheSameModel).
+        let stateURL = project.url("\(runFolder)/checkpoint-\(killedAt)/training_state/trainer_state.json")
+        var record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: stateURL)) as? [String: Any])
+        record["losses"] = Array(repeating: 123.0, count: killedAt)
+        try JSONSerialization.data(withJSONObject: record).write(to: stateURL)
+
+        let resumed = try project.synthlab(["run", "nb.md", "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let json = String(decoding: try Data(contentsOf: project.url("reports/nb.json")), as: UTF8.self)
+        #expect(json.contains("resuming from step \(killedAt) of \(Self.steps) (checkpoint-\(killedAt))"))
+        #expect(json.contains("loss 123.0000 →"), "the re-run did not continue the checkpoint's loss curve")
+        #expect(!FileManager.default.fileExists(atPath: project.url(runFolder).path))
+        #expect(try Data(contentsOf: project.url(".synthlab/models/nb/tuned/model.safetensors")) == expected)
+    }
 }

@@ -57,7 +57,9 @@ package struct SpeculativeDecoding: Sendable, Hashable, CustomStringConvertible 
     package static let ngramMod = SpeculativeDecoding(.ngramMod, lookup: 4, draft: 4)
 
     /// The setting ``LocalLLMServer/start(model:parallel:contextSize:threads:speculative:startupTimeout:)``
-    /// uses when none is given (see bench/query-cost/results.txt for the measurements behind it).
+    /// uses when none is given. Still `none`: bench/query-cost/results.txt measured ngram-simple at
+    /// 1.07–1.19× decoding speed with one slot (greedy answers identical) but no gain with two busy
+    /// slots, under a load of 4–9 on 2 cores; turning it on by default awaits a measurement at low load.
     package static let standard = SpeculativeDecoding.none
 
     /// The preset for a language value: `none`, `ngram-simple`, `ngram-map-k` or `ngram-mod`; nil otherwise.

@@ -31,13 +31,14 @@ struct CLIProject {
         try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
     }
 
-    func synthlab(_ arguments: [String], stdin: String? = nil) throws -> Result {
+    func synthlab(_ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         environment["HOME"] = folder.path
+        for (key, value) in extra { environment[key] = value }
         process.environment = environment
         process.currentDirectoryURL = folder
         let out = folder.appendingPathComponent(".stdout"), err = folder.appendingPathComponent(".stderr")

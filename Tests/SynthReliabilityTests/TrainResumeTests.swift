@@ -41,6 +41,15 @@ import Testing
 
     static let modelFolder = ".synthlab/models/nb/tuned"
 
+    /// Overwrites a checkpoint's saved loss curve with 123.0 for its `steps` steps: a re-run that continues
+    /// from it keeps these values, one that silently retrained from step 0 would recompute them.
+    static func markLosses(in checkpoint: URL, steps: Int) throws {
+        let stateURL = checkpoint.appendingPathComponent("training_state/trainer_state.json")
+        var record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: stateURL)) as? [String: Any])
+        record["losses"] = Array(repeating: 123.0, count: steps)
+        try JSONSerialization.data(withJSONObject: record).write(to: stateURL)
+    }
+
     static func checkpoints(_ project: ReliabilityProject) -> [Int] {
         TrainingRunFolder(project.url(modelFolder)).checkpoints().map(\.step)
     }
@@ -83,12 +92,7 @@ import Testing
         let killedAt = try #require(left.last, "no checkpoint after the kill")
         #expect(killedAt < Self.steps && killedAt % Self.every == 0 && left.count <= 2, "\(left)")
 
-        // Mark the checkpoint's loss curve: a re-run that continues from it keeps these values for the first
-        // steps, while one that silently retrained from step 0 would recompute them.
-        let stateURL = project.url("\(Self.modelFolder)/checkpoint-\(killedAt)/training_state/trainer_state.json")
-        var record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: stateURL)) as? [String: Any])
-        record["losses"] = Array(repeating: 123.0, count: killedAt)
-        try JSONSerialization.data(withJSONObject: record).write(to: stateURL)
+        try Self.markLosses(in: project.url("\(Self.modelFolder)/checkpoint-\(killedAt)"), steps: killedAt)
 
         // The re-run resumes from the newest checkpoint, says so, and ends with the reference model.
         let resumed = try project.synthlab(["run", "nb.md", "--quiet"])
@@ -188,11 +192,7 @@ import Testing
         #expect(child.terminationReason == .uncaughtSignal, "the run ended before the kill")
         let killedAt = try #require(checkpoints(project).last, "no checkpoint after the kill")
         #expect(killedAt < Self.steps && killedAt % Self.every == 0)
-        // Mark the checkpoint's losses (see sigkillDuringTrainingResumesToTheSameModel).
-        let stateURL = project.url("\(runFolder)/checkpoint-\(killedAt)/training_state/trainer_state.json")
-        var record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: stateURL)) as? [String: Any])
-        record["losses"] = Array(repeating: 123.0, count: killedAt)
-        try JSONSerialization.data(withJSONObject: record).write(to: stateURL)
+        try Self.markLosses(in: project.url("\(runFolder)/checkpoint-\(killedAt)"), steps: killedAt)
 
         let resumed = try project.synthlab(["run", "nb.md", "--quiet"])
         #expect(resumed.status == 0, "\(resumed.stderr)")

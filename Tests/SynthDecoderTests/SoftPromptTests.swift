@@ -4,7 +4,9 @@ import Testing
 
 @testable import SynthDecoder
 
-@Suite("SoftSRV soft prompts on the tiny random decoder")
+/// Serialized: under full-suite load, concurrent cases of `trainingLowersTheTargetLoss` twice ended with a
+/// worse or NaN loss; the cause is not found yet.
+@Suite("SoftSRV soft prompts on the tiny random decoder", .serialized)
 struct SoftPromptTests {
     static let model = FrozenDecoder.random(.tiny, seed: 21)
 

@@ -205,22 +205,25 @@ package struct NotebookRunner: Sendable {
     }
 
     /// Runs a checked cell, cancelling it when `timeout` seconds pass.
+    ///
+    /// The timer runs on a Dispatch queue, not on Swift's cooperative pool: synchronous cells (of this or
+    /// another runner in the process) can occupy every pool thread, and a `Task.sleep` timer would then not
+    /// wake before the cell ends. The interpreter checks for cancellation between statements and calls.
     private func execute(_ checked: CheckedCell, in interpreter: Interpreter, timeout: Double?, cell: NotebookCell)
         async throws -> CellResult
     {
         guard let timeout else { return try await interpreter.run(checked) }
-        return try await withThrowingTaskGroup(of: CellResult?.self) { group in
-            group.addTask { try await interpreter.run(checked) }
-            group.addTask {
-                try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let result = first else {
-                throw Diagnostic(.error, "cell `\(cell.label)` timed out after \(timeout) s",
-                                 at: cell.location, notes: ["raise `#| timeout:` or remove it for no limit"])
-            }
-            return result
+        let work = Task { try await interpreter.run(checked) }
+        let expired = ExpiryFlag()
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+            expired.set()
+            work.cancel()
+        }
+        do {
+            return try await withTaskCancellationHandler { try await work.value } onCancel: { work.cancel() }
+        } catch where expired.isSet {
+            throw Diagnostic(.error, "cell `\(cell.label)` timed out after \(timeout) s",
+                             at: cell.location, notes: ["raise `#| timeout:` or remove it for no limit"])
         }
     }
 
@@ -284,4 +287,13 @@ extension Duration {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
+}
+
+/// Set once by a cell's timer when its time is up; read by the runner after the cell returns or throws.
+private final class ExpiryFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }

@@ -86,7 +86,7 @@ import Testing
         let attempts = [
             "d = load \"../\(name)\"", "d = load \"\(outside.path)\"", "d = load \"sub/link/\(name)\"",
             "d = load \"data/../../\(name)\"", "s = load synthetic path=\"../\(name)/set.jsonl.gz\"",
-            "e = encoder \"../\(name)\"",
+            "e = encoder \"../\(name)\"", "t = llm model=\"../\(name)/model.gguf\"",
         ]
         for source in attempts {
             try project.write("nb.md", "```synth\n\(source)\nshow d\n```\n".replacingOccurrences(

@@ -99,7 +99,7 @@ package enum LLMCommand: VerbCommand {
     ) throws -> VerbOutcome {
         let store = try ResponseStore(path: context.stateFolder.appendingPathComponent("llm.sqlite"))
         // A path (anything with a `/`) is relative to the notebook folder; aliases and names are looked up.
-        let modelPath = model.contains("/") ? PathPolicy.resolve(model, in: context).path : model
+        let modelPath = model.contains("/") ? try PathPolicy.readableURL(model, in: context, call: call).path : model
         let client = try LLMClient(
             localModel: modelPath, parallel: parallel, contextSize: contextSize, threads: threads,
             speculative: speculative, store: store, offline: context.offline)

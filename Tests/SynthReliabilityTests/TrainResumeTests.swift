@@ -11,7 +11,9 @@ import Testing
 
     /// A project with a BEIR folder (`data/`: 24 judged queries), a tiny random BERT (`tinybert/`, its vocabulary
     /// the dataset's words) and `nb.md`, whose `train` cell runs ``steps`` steps of 4 examples (10 epochs of 6 batches).
-    static func project(extra: String = "") throws -> ReliabilityProject {
+    /// A project with a 240-document dataset, and the vocabulary and BERT configuration of a tiny model
+    /// that knows the dataset's words (the caller saves the model and writes `vocab.txt` beside it).
+    static func tinyModelProject() throws -> (ReliabilityProject, vocabulary: [String], config: BertConfig) {
         let project = try ReliabilityProject()
         try project.writeDataset("data", docs: 240)
         let words = ["cell", "gene", "protein", "number", "title"] + (0..<7).map { "word\($0)" } + (0..<240).map(String.init)
@@ -19,6 +21,12 @@ import Testing
         var config = BertConfig.tiny(vocabSize: vocabulary.count)
         config.hiddenSize = 64
         config.intermediateSize = 256
+        return (project, vocabulary, config)
+    }
+
+    static func project(extra: String = "") throws -> ReliabilityProject {
+        let (project, vocabulary, tiny) = try tinyModelProject()
+        var config = tiny
         config.numHiddenLayers = 2
         try Checkpoint.save(
             BiEncoder(model: BertModel(config: config, seed: 3)), to: project.url("tinybert"), baseModelFolder: nil)
@@ -144,13 +152,7 @@ import Testing
     /// The same for `train_cross`: a tiny random cross-encoder, LCE groups of a positive and 2 BM25 negatives,
     /// 60 steps, checkpoints in `tuned.training/`.
     static func crossProject() throws -> ReliabilityProject {
-        let project = try ReliabilityProject()
-        try project.writeDataset("data", docs: 240)
-        let words = ["cell", "gene", "protein", "number", "title"] + (0..<7).map { "word\($0)" } + (0..<240).map(String.init)
-        let vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + words
-        var config = BertConfig.tiny(vocabSize: vocabulary.count)
-        config.hiddenSize = 64
-        config.intermediateSize = 256
+        let (project, vocabulary, config) = try tinyModelProject()
         try CrossEncoder(model: BertModel(config: config, seed: 3), seed: 4).save(to: project.url("tinyce"))
         try project.write("tinyce/vocab.txt", vocabulary.joined(separator: "\n") + "\n")
         try project.write(

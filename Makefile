@@ -20,7 +20,7 @@ build:
 	swift build -c release --product synthlab
 
 bench:
-	scripts/setup
+	scripts/setup --bench
 	bench/run
 
 # Style report against the repository's .swift-format (advisory: prints warnings, never fails).

@@ -68,3 +68,39 @@ struct SlowTeacher: Teacher {
         return try await inner.complete(request)
     }
 }
+
+/// The quality filters of `synthesize queries`.
+@Suite struct QueryRejectionTests {
+    static let passage = "Brg1 regulates self-renewal of embryonic stem cells. Loss of Brg1 is lethal in early embryos."
+
+    @Test func aQueryEchoingAFewShotExampleIsRejected() throws {
+        let template = try PipelineTests.library.template(named: "claim-query")
+        let generation = QueryGeneration(template: template, perPassage: 1)
+        let examples = generation.exampleShingles
+        #expect(!examples.isEmpty)
+        // Echoes of claim-query's second example (its passage, and its answer), as Qwen 0.5B writes them.
+        for echo in [
+            "Mice lacking the enzyme showed normal glucose tolerance and are required for self-renewal.",
+            "Loss of the enzyme causes fatty liver in embryonic stem cells.",
+        ] {
+            #expect(
+                QueryGeneration.rejection(echo, passage: Self.passage, seen: [], examples: examples)
+                    == "query copied from the examples")
+        }
+        // A claim about the passage in the teacher's own words, sharing short phrases only, stays.
+        #expect(
+            QueryGeneration.rejection(
+                "Embryonic stem cells need Brg1 for self-renewal, and its loss is lethal in the embryo.",
+                passage: Self.passage, seen: [], examples: examples) == nil)
+        // Without examples the rule is off.
+        #expect(
+            QueryGeneration.rejection("Loss of the enzyme causes fatty liver in embryonic stem cells.", passage: Self.passage, seen: [])
+                == nil)
+    }
+
+    @Test func shinglesAreRunsOfFiveLowercasedWords() {
+        #expect(QueryGeneration.shingles("One two three four.") == [])
+        #expect(QueryGeneration.shingles("One, two THREE four five six") == ["one two three four five", "two three four five six"])
+        #expect(QueryGeneration.shingles("diet-induced steatosis is reversed here") == ["diet-induced steatosis is reversed here"])
+    }
+}

@@ -17,8 +17,9 @@ package enum SynthesizeQueriesCommand: VerbCommand {
             rate (BENCHMARKS.md, query cost). With `max_minutes`, no passage starts after the budget: the result holds \
             the passages done so far (usable for training), and a re-run replays them from the response store \
             and continues (give such cells `#| cache: false`). Progress shows passages done, new passages per \
-            minute and the ETA. Queries that are empty, shorter than three words, duplicated or copied from the \
-            passage are kept but rejected with the reason. The result is a `synthetic_set` (fields `count`, \
+            minute and the ETA. Queries that are empty, shorter than three words, duplicated, copied from the \
+            passage or copied from the template's examples (five words in a row) are kept but rejected with the \
+            reason. The result is a `synthetic_set` (fields `count`, \
             `accepted`, `rejected`, `acceptance_rate`, `queries`, `samples`, `counts`). The template is looked up \
             beside the notebook (`<name>.md`, `prompts/<name>.md`) before `stdlib/prompts/`.
             """,

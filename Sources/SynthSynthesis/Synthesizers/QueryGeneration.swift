@@ -11,8 +11,9 @@ import SynthValues
 /// to ≈ 1,000 characters (≈ 256 word-pieces).
 ///
 /// Each query becomes a record with the source passage as its positive. Queries are rejected (kept in
-/// the set with the reason) when empty, shorter than three words, duplicated within the passage, or
-/// copied verbatim from the passage (InPars toolkit filter).
+/// the set with the reason) when empty, shorter than three words, duplicated within the passage,
+/// copied verbatim from the passage (InPars toolkit filter), or copied from the prompt's few-shot
+/// examples (five words in a row of an example's passage or answer: a small teacher echoes them).
 package struct QueryGeneration: Sendable {
     package var template: PromptTemplate
     /// Queries asked per passage (one call).
@@ -171,12 +172,13 @@ package struct QueryGeneration: Sendable {
         if let answer {
             let provenance = session.provenance(step: "synthesize queries", prompt: prompt, keys: answer.requestKeys)
             var seen: Set<String> = []
+            let examples = exampleShingles
             for (i, raw) in answer.value.prefix(perPassage).enumerated() {
                 let query = raw.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
                 var record = SyntheticRecord(
                     id: "q:\(passage.id ?? String(index)):\(i)", kind: "query", query: query,
                     positives: [passage], provenance: [provenance])
-                if let reason = Self.rejection(query, passage: passage.text, seen: seen) {
+                if let reason = Self.rejection(query, passage: passage.text, seen: seen, examples: examples) {
                     record.reject(reason)
                     counts.reject(reason)
                 }
@@ -187,8 +189,11 @@ package struct QueryGeneration: Sendable {
         return (records, counts)
     }
 
-    /// Why a generated query is unusable, or `nil`.
-    static func rejection(_ query: String, passage: String, seen: Set<String>) -> String? {
+    /// Why a generated query is unusable, or `nil`. `examples` holds the word runs of the template's
+    /// examples (``shingles(_:)``); a query containing one was copied from an example.
+    static func rejection(_ query: String, passage: String, seen: Set<String>, examples: Set<String> = [])
+        -> String?
+    {
         let words = query.split(whereSeparator: { $0.isWhitespace || $0.isPunctuation })
         if words.isEmpty { return "empty query" }
         if words.count < 3 { return "query shorter than 3 words" }
@@ -196,7 +201,29 @@ package struct QueryGeneration: Sendable {
         if passage.lowercased().contains(query.lowercased().trimmingCharacters(in: .punctuationCharacters)) {
             return "query copied from passage"
         }
+        if !examples.isDisjoint(with: shingles(query)) { return "query copied from the examples" }
         return nil
+    }
+
+    /// How many words in a row, shared with an example, make a query a copy of it.
+    static let exampleRunLength = 5
+
+    /// The runs of ``exampleRunLength`` consecutive words of `text`, lowercased, punctuation dropped.
+    static func shingles(_ text: String) -> Set<String> {
+        let words = text.lowercased().split(whereSeparator: { $0.isWhitespace || ($0.isPunctuation && $0 != "-") })
+        guard words.count >= exampleRunLength else { return [] }
+        return Set((0...(words.count - exampleRunLength)).map { words[$0..<($0 + exampleRunLength)].joined(separator: " ") })
+    }
+
+    /// The word runs of every text in the template's few-shot examples (passages and answers).
+    var exampleShingles: Set<String> {
+        func texts(_ value: Value) -> [String] {
+            if let text = value.stringValue { return [text] }
+            if let list = value.listValue { return list.flatMap(texts) }
+            if case .record(let fields) = value { return fields.pairs.flatMap { texts($0.value) } }
+            return []
+        }
+        return template.examples.flatMap(texts).reduce(into: Set<String>()) { $0.formUnion(Self.shingles($1)) }
     }
 }
 

@@ -46,6 +46,10 @@ package enum SynthesizeQueriesCommand: VerbCommand {
                 doc: "completion budget per call (default: the template's, at least 40 per query)"),
             ArgSpec("template", .string, default: .string("inpars-query"), doc: "the prompt template name"),
             ArgSpec("seed", .int, default: .int(0), doc: "sampling seed (recorded in each record's provenance)"),
+            ArgSpec(
+                "tune_concurrency", .bool, default: .bool(false),
+                doc: "start with one call in flight and add one while completion tokens/s rise by ≥ 5 %, up to "
+                    + "the teacher's `concurrency` (the set's steps record each level's rate and the choice)"),
         ],
         result: "synthetic_set",
         example: "queries = synthesize queries from=data per_doc=2 docs=10 teacher=t")
@@ -71,10 +75,11 @@ package enum SynthesizeQueriesCommand: VerbCommand {
         let passages = dataset.corpus[offset..<min(dataset.corpus.count, offset + count)].map {
             SyntheticPassage(id: $0.id, text: $0.indexedText, origin: "corpus")
         }
-        let generation = QueryGeneration(
+        var generation = QueryGeneration(
             template: template, perPassage: call.int("per_doc") ?? QueryGeneration.defaultPerPassage,
             passageCharacters: characters, seed: call.int("seed") ?? 0, concurrency: teacher.concurrency,
             maxTokens: call.int("max_tokens"))
+        generation.adaptiveConcurrency = call.bool("tune_concurrency") ?? false
         let deadline = minutes.map { ContinuousClock.now + .milliseconds(Int($0 * 60_000)) }
         let sink = context.progress
         let set = try await generation.run(passages: passages, session: teacher.session, deadline: deadline) {

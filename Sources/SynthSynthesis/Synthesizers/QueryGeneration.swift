@@ -23,6 +23,9 @@ package struct QueryGeneration: Sendable {
     /// Requests in flight at once (the client applies its own limit too).
     package var concurrency: Int
     package var maxTokens: Int?
+    /// Tune the calls in flight (``ConcurrencyTuner``, at most ``concurrency``) instead of keeping
+    /// ``concurrency`` calls in flight from the start.
+    package var adaptiveConcurrency = false
 
     /// The default queries per call of `synthesize queries`. Four per call write ~1.5x as many queries
     /// per minute (`bench/query-cost`), but with the one-claim examples of `claim-query`/`inpars-query`
@@ -68,7 +71,8 @@ package struct QueryGeneration: Sendable {
 
     /// Generates queries for `passages` (corpus documents with ids).
     ///
-    /// Passages are started in order, at most ``concurrency`` at a time. After `deadline` no further
+    /// Passages are started in order, at most ``concurrency`` at a time (with ``adaptiveConcurrency``,
+    /// as many as the ``ConcurrencyTuner`` finds worth it). After `deadline` no further
     /// passage starts (those in flight finish), and the set holds the passages done so far, in corpus
     /// order: a budgeted run returns usable partial results, and a re-run replays every stored answer
     /// from the response store and continues where the budget stopped.
@@ -86,35 +90,43 @@ package struct QueryGeneration: Sendable {
         var done = 0
         var fresh = 0
         var results = [([SyntheticRecord], SynthesisCounts)?](repeating: nil, count: total)
+        var tuner = adaptiveConcurrency ? ConcurrencyTuner(maximum: concurrency) : nil
         try await withThrowingTaskGroup(of: (Int, [SyntheticRecord], SynthesisCounts, ContinuousClock.Instant?).self)
         { group in
             var next = 0
+            var inFlight = 0
             func mayStart() -> Bool { next < total && (deadline.map { ContinuousClock.now < $0 } ?? true) }
+            func startAllowed() {
+                while inFlight < (tuner?.level ?? max(1, concurrency)) && mayStart() { start() }
+            }
             func start() {
                 let index = next
                 let passage = passages[index]
                 next += 1
+                inFlight += 1
                 group.addTask {
                     let begun = ContinuousClock.now
                     let (records, counts) = try await self.generate(passage, index: index, session: session)
                     return (index, records, counts, counts.requestsNew > 0 ? begun : nil)
                 }
             }
-            while next < min(max(1, concurrency), total) && mayStart() { start() }
+            startAllowed()
             while let (index, records, counts, begun) = try await group.next() {
+                inFlight -= 1
                 results[index] = (records, counts)
                 done += 1
+                let now = ContinuousClock.now
                 if let begun {
                     fresh += 1
                     if firstFresh == nil || begun < firstFresh! { firstFresh = begun }
+                    tuner?.record(completionTokens: counts.completionTokens, at: (now - started).seconds)
                 }
-                let now = ContinuousClock.now
                 progress(
                     Progress(
                         done: done, total: total, fresh: fresh, elapsed: (now - started).seconds,
                         freshElapsed: firstFresh.map { (now - $0).seconds } ?? 0))
                 try Task.checkCancellation()
-                if mayStart() { start() }
+                startAllowed()
             }
         }
         var set = SyntheticSet(kind: "queries")
@@ -125,6 +137,7 @@ package struct QueryGeneration: Sendable {
         set.steps.append(
             "synthesize queries: template \(template.reference), model \(session.teacher.model), "
                 + "\(perPassage) per passage, seed \(seed)")
+        if let tuner { set.steps.append("synthesize queries: \(tuner.summary)") }
         if done < total {
             set.steps.append(
                 "synthesize queries: time budget reached after \(done) of \(total) passages "

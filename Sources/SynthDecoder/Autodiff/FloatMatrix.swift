@@ -11,7 +11,9 @@ package final class FloatMatrix: @unchecked Sendable {  // unchecked: kernels wr
     package let rows: Int
     /// Number of columns (features).
     package let columns: Int
-    /// The elements, row-major.
+    /// The elements, row-major. Valid only while this matrix is alive: never read it from a temporary
+    /// (`make().pointer` dangles, because Swift releases the temporary as soon as the property is read,
+    /// before the call that uses the pointer). Copy between matrices with ``copyRows(_:from:row:to:)``.
     package let pointer: UnsafeMutablePointer<Float>
 
     /// A zero-filled matrix.
@@ -54,6 +56,18 @@ package final class FloatMatrix: @unchecked Sendable {  // unchecked: kernels wr
         let result = FloatMatrix(rows: rows, columns: columns)
         result.pointer.update(from: pointer, count: count)
         return result
+    }
+
+    /// Copies rows `row ..< row + count` of `source` into rows `destination ..< destination + count`.
+    ///
+    /// Takes the source matrix rather than its pointer so that it stays alive for the copy, even when it
+    /// is a temporary such as `copyRows(n, from: decoder.embed(tokens), to: r)`.
+    package func copyRows(_ count: Int, from source: FloatMatrix, row: Int = 0, to destination: Int) {
+        precondition(source.columns == columns, "copying rows of width \(source.columns) into width \(columns)")
+        precondition(count >= 0 && row >= 0 && row + count <= source.rows && destination >= 0
+                     && destination + count <= rows,
+                     "rows \(row)..<\(row + count) of \(source.rows) into \(destination)..<\(destination + count) of \(rows)")
+        self.row(destination).update(from: source.row(row), count: count * columns)
     }
 
     /// `self += other` elementwise.

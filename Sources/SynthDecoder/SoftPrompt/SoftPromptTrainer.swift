@@ -63,8 +63,7 @@ package struct SoftPromptTrainer: Sendable {
             }
         }
         for (b, tokens) in sequences.enumerated() where !tokens.isEmpty {
-            let tokenRows = decoder.embed(tokens)
-            embeddings.row(b * T + P).update(from: tokenRows.pointer, count: tokens.count * d)
+            embeddings.copyRows(tokens.count, from: decoder.embed(tokens), to: b * T + P)
             for (j, token) in tokens.enumerated() { labels[b * T + P - 1 + j] = token }
         }
         let result = decoder.lossAndInputGradient(
@@ -103,10 +102,9 @@ package struct SoftPromptTrainer: Sendable {
             let embeddings = FloatMatrix(rows: batch.count * T, columns: d)
             var labels = [Int32](repeating: -1, count: batch.count * T)
             for (b, example) in batch.enumerated() {
-                let rows = prompt.prompt(for: example.context)
-                embeddings.row(b * T).update(from: rows.pointer, count: P * d)
+                embeddings.copyRows(P, from: prompt.prompt(for: example.context), to: b * T)
                 if !sequences[b].isEmpty {
-                    embeddings.row(b * T + P).update(from: decoder.embed(sequences[b]).pointer, count: sequences[b].count * d)
+                    embeddings.copyRows(sequences[b].count, from: decoder.embed(sequences[b]), to: b * T + P)
                 }
                 for (j, token) in sequences[b].enumerated() { labels[b * T + P - 1 + j] = token }
             }

@@ -64,6 +64,7 @@ package enum Elementwise {
         for chunk in 0..<chunks {
             for column in 0..<columns { result.pointer[column] += partials[chunk * columns + column] }
         }
+        withExtendedLifetime(partial) {}  // reached only through `partials` above
         return result
     }
 }

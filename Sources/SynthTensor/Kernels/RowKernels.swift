@@ -42,6 +42,9 @@ enum RowKernels {
                 }
             }
         }
+        // `ones` is only reached through `onesPointer`: keep it alive until the loop is done (Swift may
+        // release a local right after its last use, the `.pointer` read).
+        withExtendedLifetime(ones) {}
         return y
     }
 
@@ -197,6 +200,7 @@ enum RowKernels {
                 dbeta.pointer[column] += partials[chunk * 2 * columns + columns + column]
             }
         }
+        withExtendedLifetime(partial) {}  // reached only through `partials` above
         return (dx, dgamma, dbeta)
     }
 }

@@ -91,6 +91,7 @@ package struct QueryGeneration: Sendable {
         var fresh = 0
         var results = [([SyntheticRecord], SynthesisCounts)?](repeating: nil, count: total)
         var tuner = adaptiveConcurrency ? ConcurrencyTuner(maximum: concurrency) : nil
+        let examples = exampleShingles  // the template's examples are the same for every passage
         try await withThrowingTaskGroup(of: (Int, [SyntheticRecord], SynthesisCounts, ContinuousClock.Instant?).self)
         { group in
             var next = 0
@@ -106,7 +107,8 @@ package struct QueryGeneration: Sendable {
                 inFlight += 1
                 group.addTask {
                     let begun = ContinuousClock.now
-                    let (records, counts) = try await self.generate(passage, index: index, session: session)
+                    let (records, counts) = try await self.generate(
+                        passage, index: index, session: session, examples: examples)
                     return (index, records, counts, counts.requestsNew > 0 ? begun : nil)
                 }
             }
@@ -169,7 +171,10 @@ package struct QueryGeneration: Sendable {
     }
 
     /// One call for one passage: its records (rejected ones with the reason) and counts.
-    private func generate(_ passage: SyntheticPassage, index: Int, session: TeacherSession) async throws
+    /// `examples`: the template's ``exampleShingles``, computed once per run.
+    private func generate(
+        _ passage: SyntheticPassage, index: Int, session: TeacherSession, examples: Set<String>
+    ) async throws
         -> ([SyntheticRecord], SynthesisCounts)
     {
         var counts = SynthesisCounts()
@@ -185,7 +190,6 @@ package struct QueryGeneration: Sendable {
         if let answer {
             let provenance = session.provenance(step: "synthesize queries", prompt: prompt, keys: answer.requestKeys)
             var seen: Set<String> = []
-            let examples = exampleShingles
             for (i, raw) in answer.value.prefix(perPassage).enumerated() {
                 let query = raw.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
                 var record = SyntheticRecord(

@@ -53,7 +53,9 @@ package struct DecoderGenerator {
         for position in prefixLength..<capacity {
             var next = [Int32](repeating: 0, count: batch)
             for b in 0..<batch where !finished[b] {
-                let token = samplers[b].sample(UnsafeBufferPointer(start: logits.row(b), count: shape.vocabulary))
+                let token = withExtendedLifetime(logits) {
+                    samplers[b].sample(UnsafeBufferPointer(start: logits.row(b), count: shape.vocabulary))
+                }
                 if stop.contains(token) {
                     finished[b] = true
                 } else {
@@ -85,8 +87,8 @@ package struct DecoderGenerator {
             RotaryOp.apply(k, heads: KV, headSize: d, sequence: 1, offset: position, base: shape.ropeBase, pairing: shape.pairing)
             let keys = cache[index].k, values = cache[index].v
             for b in 0..<batch {
-                keys.row(b * capacity + position).update(from: k.row(b), count: KV * d)
-                values.row(b * capacity + position).update(from: v.row(b), count: KV * d)
+                keys.copyRows(1, from: k, row: b, to: b * capacity + position)
+                values.copyRows(1, from: v, row: b, to: b * capacity + position)
             }
             let attention = FloatMatrix(rows: batch, columns: H * d)
             Parallel.forEach(batch * H, costPerItem: length * d * 2) { item in

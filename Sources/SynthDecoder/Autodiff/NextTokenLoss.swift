@@ -28,9 +28,11 @@ package enum NextTokenLoss {
             let compact = FloatMatrix(rows: rows.count, columns: d)
             for (index, row) in rows.enumerated() { compact.row(index).update(from: hidden.row(row), count: d) }
             let logits = FloatMatrix(rows: rows.count, columns: vocabulary)
-            Gemm.multiply(
-                transposeB: true, m: rows.count, n: vocabulary, k: d, a: compact.pointer, lda: d, b: head.pointer,
-                ldb: d, c: logits.pointer, ldc: vocabulary)
+            withExtendedLifetime(compact) {  // otherwise last used at `.pointer`, before sgemm reads it
+                Gemm.multiply(
+                    transposeB: true, m: rows.count, n: vocabulary, k: d, a: compact.pointer, lda: d, b: head.pointer,
+                    ldb: d, c: logits.pointer, ldc: vocabulary)
+            }
             var partial = [Double](repeating: 0, count: rows.count)
             partial.withUnsafeMutableBufferPointer { losses in
                 let lossPointer = losses.baseAddress!
@@ -59,10 +61,12 @@ package enum NextTokenLoss {
             lossSum += partial.reduce(0, +)
             if let dHidden {
                 let dCompact = FloatMatrix(rows: rows.count, columns: d)
-                Gemm.multiply(
-                    m: rows.count, n: d, k: vocabulary, a: logits.pointer, lda: vocabulary, b: head.pointer, ldb: d,
-                    c: dCompact.pointer, ldc: d)
-                for (index, row) in rows.enumerated() { dHidden.row(row).update(from: dCompact.row(index), count: d) }
+                withExtendedLifetime(logits) {
+                    Gemm.multiply(
+                        m: rows.count, n: d, k: vocabulary, a: logits.pointer, lda: vocabulary, b: head.pointer, ldb: d,
+                        c: dCompact.pointer, ldc: d)
+                }
+                for (index, row) in rows.enumerated() { dHidden.copyRows(1, from: dCompact, row: index, to: row) }
             }
         }
         return (lossSum, labelled.count, dHidden)

@@ -71,7 +71,9 @@ package struct SoftPromptTrainer: Sendable {
         guard let input = result.inputGradient else { return (result.loss, [:]) }
         var seed: [Float] = []
         seed.reserveCapacity(batch.count * P * d)
-        for b in 0..<batch.count { seed += UnsafeBufferPointer(start: input.row(b * T), count: P * d) }
+        withExtendedLifetime(input) {
+            for b in 0..<batch.count { seed += UnsafeBufferPointer(start: input.row(b * T), count: P * d) }
+        }
         tape.backward(from: prompts, seed: Tensor(shape: prompts.shape, values: seed))
         return (result.loss, tape.parameterGradients())
     }

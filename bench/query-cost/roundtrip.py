@@ -5,7 +5,9 @@ Each PART_JSONL (naive_a.jsonl, naive_b.jsonl, ...) is the export of the report 
 file's stem; a configuration NAME pools its parts (their queries and their cells' wall seconds), and
 each part is also printed on its own. For each accepted query, the source passage's rank among all 5,183 SciFact abstracts under
 sentence-transformers all-MiniLM-L6-v2 (max 256 tokens, cosine); prints one JSON line per
-configuration: queries, wall seconds of its cell, queries/minute, top-1 and top-10 rates.
+configuration: queries, wall seconds of its cell, queries/minute, top-1 and top-10 rates (with a Wilson 95 %
+interval), and for each configuration after the first its ratio to the first and a one-sided Fisher exact
+test of "its top-10 rate is lower than the first's" (small p: lower).
 Corpus embeddings are cached in /tmp (keyed by the corpus file size).
 """
 import gzip
@@ -14,6 +16,7 @@ import os
 import sys
 
 import numpy as np
+from scipy.stats import fisher_exact
 from sentence_transformers import SentenceTransformer
 
 report_path = sys.argv[1]
@@ -53,8 +56,16 @@ def rates(name, paths):
     return {
         "config": name, "passages": len({r["positive_id"] for r in records}), "records": len(records),
         "accepted": n, "seconds": round(seconds, 1), "queries_per_minute": round(n / seconds * 60, 2),
-        "top1": round(top1 / n, 3), "top10": round(top10 / n, 3),
+        "top1": round(top1 / n, 3), "top10": round(top10 / n, 3), "top10_hits": top10,
+        "top10_interval": [round(x, 3) for x in wilson(top10, n)],
     }
+
+
+def wilson(hits, n, z=1.96):
+    """The Wilson score interval of a binomial rate: honest at rates near 0 or 1 and small n."""
+    centre = (hits + z * z / 2) / (n + z * z)
+    half = z * ((hits * (n - hits) / n + z * z / 4) ** 0.5) / (n + z * z)
+    return centre - half, centre + half
 
 
 pooled = []
@@ -72,4 +83,7 @@ if len(pooled) > 1:
             "ratio": f"{result['config']}/{base['config']}",
             "queries_per_minute": round(result["queries_per_minute"] / base["queries_per_minute"], 2),
             "top10_difference": round(result["top10"] - base["top10"], 3),
+            "top10_lower_p": round(fisher_exact(
+                [[result["top10_hits"], result["accepted"] - result["top10_hits"]],
+                 [base["top10_hits"], base["accepted"] - base["top10_hits"]]], alternative="less").pvalue, 3),
         }))

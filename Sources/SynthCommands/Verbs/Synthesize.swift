@@ -12,9 +12,10 @@ package enum SynthesizeQueriesCommand: VerbCommand {
             Takes `docs` documents of the corpus from `offset` (or `max_passages`, up to the whole corpus) and \
             asks the teacher for `per_doc` queries each in one request (JSON-constrained output, the passage cut \
             to `passage_chars` characters, about the 256 word-pieces the student reads; instructions and \
-            examples come first so llama.cpp's prompt cache reuses them). Four queries per call with the \
-            `claim-queries` template write more queries per minute than one per call at a higher round-trip \
-            rate (BENCHMARKS.md, query cost). With `max_minutes`, no passage starts after the budget: the result holds \
+            examples come first so llama.cpp's prompt cache reuses them). Six queries per call with the \
+            `claim-queries` template write over twice the accepted queries per minute of one per call at about \
+            the same round-trip rate (BENCHMARKS.md, query cost); fewer per call cover a corpus sooner. \
+            With `max_minutes`, no passage starts after the budget: the result holds \
             the passages done so far (usable for training), and a re-run replays them from the response store \
             and continues (give such cells `#| cache: false`). Progress shows passages done, new passages per \
             minute and the ETA. Queries that are empty, shorter than three words, duplicated, copied from the \

@@ -16,7 +16,7 @@ import os
 import sys
 
 import numpy as np
-from scipy.stats import fisher_exact
+from scipy.stats import binomtest, fisher_exact
 from sentence_transformers import SentenceTransformer
 
 report_path = sys.argv[1]
@@ -57,15 +57,8 @@ def rates(name, paths):
         "config": name, "passages": len({r["positive_id"] for r in records}), "records": len(records),
         "accepted": n, "seconds": round(seconds, 1), "queries_per_minute": round(n / seconds * 60, 2),
         "top1": round(top1 / n, 3), "top10": round(top10 / n, 3), "top10_hits": top10,
-        "top10_interval": [round(x, 3) for x in wilson(top10, n)],
+        "top10_interval": [round(x, 3) for x in binomtest(top10, n).proportion_ci(method="wilson")],
     }
-
-
-def wilson(hits, n, z=1.96):
-    """The Wilson score interval of a binomial rate: honest at rates near 0 or 1 and small n."""
-    centre = (hits + z * z / 2) / (n + z * z)
-    half = z * ((hits * (n - hits) / n + z * z / 4) ** 0.5) / (n + z * z)
-    return centre - half, centre + half
 
 
 pooled = []

@@ -1,4 +1,5 @@
 import Foundation
+import SynthValues
 
 /// How often and how long to wait before retrying a failed LLM call.
 ///
@@ -119,21 +120,4 @@ package struct RetrySchedule: Sendable {
         if case .status(_, _, let retryAfter?) = failure { delay = min(policy.maxDelay, max(0, retryAfter)) }
         return .retry(after: delay)
     }
-}
-
-/// A tiny deterministic generator for jitter (Steele et al., "Fast splittable pseudorandom number generators", 2014).
-struct SplitMix64: Sendable {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform value in [0, 1).
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SynthValues
 
 /// Paired significance tests between two systems' per-query scores.
 ///
@@ -67,7 +68,7 @@ package enum Significance {
         let n = Double(differences.count)
         let observed = differences.reduce(0, +) / n
         let threshold = abs(observed) * (1 - 1e-12) - 1e-15
-        var generator = SplitMixGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var atLeast = 0
         for _ in 0..<trials {
             var sum = 0.0
@@ -87,20 +88,5 @@ package enum Significance {
     private static func pairedDifferences(_ a: [Double], _ b: [Double]) throws(MetricsError) -> [Double] {
         guard a.count == b.count else { throw .unpairedSamples(first: a.count, second: b.count) }
         return zip(a, b).map { $0 - $1 }
-    }
-}
-
-/// SplitMix64 (Steele, Lea and Flood, OOPSLA 2014): a small, fast, seedable generator for resampling.
-struct SplitMixGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

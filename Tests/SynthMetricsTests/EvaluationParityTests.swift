@@ -1,5 +1,6 @@
 import Foundation
 import SynthTestSupport
+import struct SynthValues.SplitMix64
 import Testing
 
 @testable import SynthMetrics
@@ -43,7 +44,7 @@ struct EvaluationParityTests {
     /// A random qrels/run pair: ids that sort differently as numbers and bytes, grades −1…3,
     /// scores quantised to force ties, scores equal only as Float, empty and missing queries.
     static func randomCase(seed: UInt64) -> Case {
-        var rng = SplitMixGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let documents = (0..<60).map { index in ["d\(index)", "D\(index)", "doc-\(index)", "\(index)"][index % 4] }
         var qrels = Qrels()
         var run = Run(name: "random\(seed)")
@@ -97,7 +98,7 @@ struct EvaluationParityTests {
         let url = TestPaths.sharedData.appendingPathComponent("scifact/qrels/test.tsv")
         let qrels = try TrecFiles.readQrels(at: url)
         #expect(qrels.count == 300)
-        var rng = SplitMixGenerator(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let allDocuments = Array(Set(qrels.judgements.values.flatMap(\.keys))).sorted()
         var run = Run(name: "synthetic")
         for (index, query) in qrels.queryIDs.enumerated() where index % 10 != 9 {

@@ -1,5 +1,6 @@
 import Foundation
 import SynthTestSupport
+import SynthValues
 
 @testable import SynthMetrics
 
@@ -44,9 +45,9 @@ enum MAUVEReference {
 
 /// Deterministic Gaussian features for the MAUVE tests (Box–Muller over SplitMix64).
 struct GaussianFeatures {
-    private var generator: SplitMixGenerator
+    private var generator: SplitMix64
 
-    init(seed: UInt64) { generator = SplitMixGenerator(seed: seed) }
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
     mutating func normal() -> Double {
         let u1 = Double.random(in: Double.leastNonzeroMagnitude..<1, using: &generator)

@@ -1,4 +1,5 @@
 import Foundation
+import SynthValues
 import Testing
 
 @testable import SynthMetrics
@@ -6,7 +7,7 @@ import Testing
 @Suite("Significance and correlation")
 struct SignificanceTests {
     static func sample(_ count: Int, seed: UInt64, shift: Double) -> ([Double], [Double]) {
-        var rng = SplitMixGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let a = (0..<count).map { _ in Double.random(in: 0...1, using: &rng) }
         let b = a.map { max(0, min(1, $0 + shift + Double.random(in: -0.3...0.3, using: &rng))) }
         return (a, b)
@@ -59,7 +60,7 @@ struct SignificanceTests {
     }
 
     @Test func correlationsMatchScipy() throws {
-        var rng = SplitMixGenerator(seed: 11)
+        var rng = SplitMix64(seed: 11)
         var pairs: [([Double], [Double])] = [([1, 2, 2, 5], [1, 3, 2, 4]), ([1, 2, 3], [3, 2, 1])]
         for count in [5, 50, 500] {
             let x = (0..<count).map { _ in (Double.random(in: 0...5, using: &rng) * 2).rounded() / 2 }

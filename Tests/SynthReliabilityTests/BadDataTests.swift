@@ -1,6 +1,7 @@
 import Foundation
 import SynthNotebook
 import SynthTestSupport
+import SynthValues
 import Testing
 
 /// Hostile or degenerate inputs through the real CLI: each ends in a clear message, never a crash.
@@ -59,7 +60,7 @@ import Testing
     @Test func binaryGarbageCorpusNamesFileAndLine() throws {
         let project = try ReliabilityProject()
         try project.writeDataset()
-        var rng = SeededGenerator(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let garbage = Data((0..<4096).map { _ in UInt8.random(in: 0...255, using: &rng) })
         try project.write("data/corpus.jsonl", garbage)
         let result = try run(project)

@@ -1,6 +1,7 @@
 import Foundation
 import SynthModels
 import SynthTestSupport
+import SynthValues
 import Testing
 
 /// SIGKILL while the trainer saves a checkpoint: the folder holds a loadable checkpoint, old or new.
@@ -36,7 +37,7 @@ import Testing
         let mask: [[Int32]] = [[1, 1, 1, 1]]
         let expected = [1, 2].map { Self.encoder(seed: UInt64($0)).embed(inputIds: ids, attentionMask: mask) }
         try Checkpoint.save(Self.encoder(seed: 1), to: target, baseModelFolder: nil)
-        var rng = SeededGenerator(seed: 5)
+        var rng = SplitMix64(seed: 5)
         var seen: Set<Int> = []
         for attempt in 0..<12 {
             let child = Process()

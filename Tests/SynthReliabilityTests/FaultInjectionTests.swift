@@ -69,7 +69,7 @@ import Testing
         let folder = try TestPaths.temporaryFolder()
         let file = folder.appendingPathComponent("report.html")
         try AtomicFile.write(Data(repeating: 64, count: 8 << 20), to: file)
-        var rng = SeededGenerator(seed: 3)
+        var rng = SplitMix64(seed: 3)
         var letters: Set<UInt8> = []
         for attempt in 0..<8 {
             let child = Process()

@@ -1,18 +1,6 @@
 import Foundation
 import SynthTestSupport
-
-/// A seeded SplitMix64 generator: the same seed gives the same fuzz cases on every machine.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import SynthValues
 
 /// The fuzz budget: `cases` per target in CI, or as many as fit in `$SYNTHLAB_FUZZ_SECONDS` (see `scripts/fuzz`).
 struct FuzzBudget {
@@ -52,7 +40,7 @@ enum Mutator {
         "=", "(", ")", "\"\"\"", "#", "$", "{{", "}}",
     ].map { Array($0.utf8) } + [[0xC3], [0xFF, 0xFE], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80]]
 
-    static func mutate(_ input: [UInt8], using rng: inout SeededGenerator, rounds: Int = 4) -> [UInt8] {
+    static func mutate(_ input: [UInt8], using rng: inout SplitMix64, rounds: Int = 4) -> [UInt8] {
         var bytes = input
         for _ in 0..<Int.random(in: 1...rounds, using: &rng) {
             let position = bytes.isEmpty ? 0 : Int.random(in: 0...bytes.count, using: &rng)

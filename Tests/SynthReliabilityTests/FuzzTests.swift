@@ -63,7 +63,7 @@ import Testing
         """
 
     @Test func notebookParserNeverCrashes() throws {
-        var rng = SeededGenerator(seed: FuzzBudget.seed)
+        var rng = SplitMix64(seed: FuzzBudget.seed)
         var seeds = [Array(Self.notebookSeed.utf8)]
         for name in ["bm25-scifact.md", "walkthrough.md"] {
             let url = TestPaths.root.appendingPathComponent("notebooks/\(name)")
@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func languageParserAndCheckerNeverCrash() throws {
-        var rng = SeededGenerator(seed: FuzzBudget.seed &+ 1)
+        var rng = SplitMix64(seed: FuzzBudget.seed &+ 1)
         let folder = try TestPaths.temporaryFolder()
         let interpreter = Interpreter(context: ExecutionContext(projectFolder: folder), importPaths: [])
         let seed = Array(Self.languageSeed.utf8)
@@ -107,7 +107,7 @@ import Testing
     }
 
     @Test func qrelsAndRunReadersNeverCrash() throws {
-        var rng = SeededGenerator(seed: FuzzBudget.seed &+ 2)
+        var rng = SplitMix64(seed: FuzzBudget.seed &+ 2)
         let qrels = Array("query-id\tcorpus-id\tscore\r\nq1\td1\t1\r\nq1\td2\t0\nq2 0 d3 2\n".utf8)
         let run = Array("q1 Q0 d1 1 12.5 bm25\nq1 Q0 d2 2 -3e2 bm25\r\nq2 Q0 d3 1 0.25 x\n".utf8)
         FuzzBudget(cases: 4000).run { index in
@@ -126,7 +126,7 @@ import Testing
     }
 
     @Test func beirLoaderNeverCrashes() throws {
-        var rng = SeededGenerator(seed: FuzzBudget.seed &+ 3)
+        var rng = SplitMix64(seed: FuzzBudget.seed &+ 3)
         let folder = try TestPaths.temporaryFolder()
         try FileManager.default.createDirectory(
             at: folder.appendingPathComponent("qrels"), withIntermediateDirectories: true)
@@ -157,7 +157,7 @@ import Testing
     }
 
     @Test func safetensorsReaderNeverCrashes() throws {
-        var rng = SeededGenerator(seed: FuzzBudget.seed &+ 4)
+        var rng = SplitMix64(seed: FuzzBudget.seed &+ 4)
         let folder = try TestPaths.temporaryFolder()
         let file = folder.appendingPathComponent("model.safetensors")
         let valid = Array(

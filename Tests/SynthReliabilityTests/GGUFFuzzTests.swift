@@ -1,6 +1,7 @@
 import Foundation
 import SynthDecoder
 import SynthTestSupport
+import SynthValues
 import Testing
 
 /// Seeded mutational fuzzing of the GGUF reader (header, metadata key/values, tensor infos, tensor data):
@@ -70,7 +71,7 @@ import Testing
     }
 
     @Test func ggufReaderNeverCrashes() throws {
-        var rng = SeededGenerator(seed: FuzzBudget.seed &+ 5)
+        var rng = SplitMix64(seed: FuzzBudget.seed &+ 5)
         let seeds = [Self.seedFile()] + [Self.realHeaderPrefix()].compactMap { $0 }
         // Offsets of u64 counts and lengths in the seed file a hostile value is written over.
         let countOffsets = [8, 16, 24, 56, 64]

@@ -1,4 +1,5 @@
 import Foundation
+import SynthValues
 import Testing
 
 @testable import SynthSynthesis

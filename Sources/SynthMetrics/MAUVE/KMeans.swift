@@ -1,3 +1,5 @@
+import SynthValues
+
 /// Lloyd's k-means as faiss's `Kmeans` runs it, seeded and deterministic.
 ///
 /// Each of `restarts` runs starts from k distinct data points drawn by a seeded permutation, then
@@ -35,7 +37,7 @@ package struct KMeans: Sendable {
         var bestObjective = Double.infinity
         var labels = [Int](repeating: 0, count: n)
         for restart in 0..<max(1, restarts) {
-            var generator = SplitMixGenerator(seed: seed &+ 1 &+ UInt64(restart) &* 15_486_557)
+            var generator = SplitMix64(seed: seed &+ 1 &+ UInt64(restart) &* 15_486_557)
             var permutation = Array(0..<n)
             permutation.shuffle(using: &generator)
             var centroids = [Double](repeating: 0, count: k * d)
@@ -120,7 +122,7 @@ package struct KMeans: Sendable {
     private static func splitEmpty(_ centroids: inout [Double], counts: inout [Int], d: Int, n: Int) -> Int {
         let k = counts.count
         guard counts.contains(0), n > k else { return 0 }
-        var generator = SplitMixGenerator(seed: 1234)
+        var generator = SplitMix64(seed: 1234)
         let epsilon = 1.0 / 1024
         var weights = counts.map(Double.init)
         var splits = 0

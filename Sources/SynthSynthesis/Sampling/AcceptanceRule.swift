@@ -1,4 +1,5 @@
 import Foundation
+import SynthValues
 
 /// How a critique → revise step decides whether to keep the revision.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import SynthValues
 
 /// A small, fast, seedable random number generator (SplitMix64 seeding a xoshiro256**) for reproducible runs.
 ///
@@ -9,15 +10,8 @@ package struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable, Coda
 
     /// Creates a generator from a 64-bit seed.
     package init(seed: UInt64) {
-        var x = seed
-        func splitMix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
+        var seeder = SplitMix64(seed: seed)
+        s0 = seeder.next(); s1 = seeder.next(); s2 = seeder.next(); s3 = seeder.next()
     }
 
     /// The next 64 random bits.

@@ -1,7 +1,9 @@
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny seedable generator for acceptance draws and sampling.
+/// SplitMix64 (Steele, Lea & Flood 2014): the project's one small seedable generator, for acceptance
+/// draws and shuffles in synthesis, resampling in significance tests, k-means restarts, retry jitter
+/// and the seeding of the tensor core's xoshiro generator.
 ///
-/// The same seed gives the same stream on every platform, so Metropolis–Hastings chains and
-/// shuffles in synthesis are reproducible from the seed recorded in the report.
+/// The same seed gives the same stream on every platform, so Metropolis–Hastings chains, p-values and
+/// shuffles are reproducible from the seed recorded in the report.
 package struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
     private var state: UInt64
 

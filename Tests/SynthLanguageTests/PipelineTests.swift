@@ -60,6 +60,7 @@ import Testing
             cmp = compare results baseline="bm25" test="randomization" trials=200
             print results.bm25.ndcg_cut_10 cmp.tuned.recall_100
             export run1 path="runs/bm25.trec"
+            export {note: "two systems", evaluation: results} path="runs/results.json"
             """)
         guard case .table(let table) = result.outputs.first else {
             Issue.record("expected a table, found \(result.outputs)")
@@ -71,6 +72,14 @@ import Testing
         let trec = try String(contentsOf: project.appendingPathComponent("runs/bm25.trec"), encoding: .utf8)
         #expect(trec.hasPrefix("q1 Q0 d1 1 "))
         #expect(trec.split(separator: "\n").allSatisfy { $0.split(separator: " ").count == 6 })
+        // an evaluation inside a record is exported as its plain data (the means), not its one-line summary
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: project.appendingPathComponent("runs/results.json")))
+        let exported = try #require(json as? [String: Any])
+        #expect(exported["note"] as? String == "two systems")
+        let evaluation = try #require(exported["evaluation"] as? [String: Any])
+        let systems = try #require(evaluation["systems"] as? [String: [String: Double]])
+        #expect(systems.keys.sorted() == ["bm25", "tuned"])
+        #expect(systems["bm25"]?["ndcg_cut.10"] == setup.results["results"]?["bm25"]?["ndcg_cut.10"])
     }
 
     @Test func exportRefusesPathsOutsideTheProject() async throws {

@@ -76,7 +76,7 @@ package enum ExportCommand: VerbCommand {
         }
         let text: String
         switch format {
-        case "json": text = ValueJSON.encode(value) + "\n"
+        case "json": text = value.exportedJSONText + "\n"
         case "jsonl":
             let lines: [Value]
             switch value {
@@ -84,7 +84,7 @@ package enum ExportCommand: VerbCommand {
             case .object(let object as any JSONExportable): lines = object.jsonLines
             default: lines = [value]
             }
-            text = lines.map { ValueJSON.encode($0) + "\n" }.joined()
+            text = lines.map { $0.exportedJSONText + "\n" }.joined()
         default:
             guard case .object(let object as any TRECExportable) = value else {
                 throw call.error("expected a run for a TREC file, found \(value.typeName)")
@@ -105,7 +105,7 @@ package enum ExportCommand: VerbCommand {
 extension ExportCommand {
     /// A synthetic set as a BEIR folder or sentence-transformers rows.
     static func exportForTrainers(_ set: SyntheticSet, format: String, to url: URL, path: String) throws -> VerbOutcome {
-        func lines(_ values: [Value]) -> String { values.map { ValueJSON.encode($0) + "\n" }.joined() }
+        func lines(_ values: [Value]) -> String { values.map { $0.exportedJSONText + "\n" }.joined() }
         if format == "beir" {
             let beir = set.beirExport()
             try AtomicFile.write(lines(beir.corpus), to: url.appendingPathComponent("corpus.jsonl"))

@@ -60,10 +60,7 @@ struct CrossEncoderManifest: Codable, Equatable {
                 .error, "the model files of the cached cross-encoder `\(name)` changed since the cell ran",
                 notes: [hint])
         }
-        let layout = try SentenceTransformerLayout.read(folder: tokenizerURL)
-        let tokenizer = try WordPieceTokenizer(
-            vocabURL: tokenizerURL.appendingPathComponent("vocab.txt"), lowercase: layout.tokenizerLowercase,
-            stripAccents: layout.stripAccents, splitCJK: layout.splitCJK)
+        let tokenizer = try SentenceTransformerLayout.read(folder: tokenizerURL).wordPieceTokenizer()
         return CrossEncoderObject(
             model: try CrossEncoder.load(folder: url, seed: headSeed), tokenizer: tokenizer, name: name, folder: url,
             tokenizerFolder: tokenizerURL, headSeed: headSeed, losses: losses, stages: stages)

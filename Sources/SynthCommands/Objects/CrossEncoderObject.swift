@@ -59,13 +59,8 @@ package struct CrossEncoderObject: DomainObject {
     ///
     /// - Throws: ``ModelError`` or ``TokenizerError`` naming the file at fault.
     package static func load(folder: URL, name: String, seed: UInt64) throws -> CrossEncoderObject {
-        guard FileManager.default.fileExists(atPath: folder.path) else {
-            throw ModelError.io(path: folder.path, reason: "no such model folder")
-        }
         let layout = try SentenceTransformerLayout.read(folder: folder)
-        let tokenizer = try WordPieceTokenizer(
-            vocabURL: layout.transformerFolder.appendingPathComponent("vocab.txt"),
-            lowercase: layout.tokenizerLowercase, stripAccents: layout.stripAccents, splitCJK: layout.splitCJK)
+        let tokenizer = try layout.wordPieceTokenizer()
         let model = try CrossEncoder.load(folder: layout.transformerFolder, seed: seed)
         return CrossEncoderObject(
             model: model, tokenizer: tokenizer, name: name, folder: layout.transformerFolder,

@@ -35,13 +35,8 @@ package struct SentenceEncoder: Sendable {
     ///
     /// - Throws: ``ModelError`` or ``TokenizerError`` naming the file at fault.
     package static func load(folder: URL) throws -> SentenceEncoder {
-        guard FileManager.default.fileExists(atPath: folder.path) else {
-            throw ModelError.io(path: folder.path, reason: "no such model folder")
-        }
         let layout = try SentenceTransformerLayout.read(folder: folder)
-        let tokenizer = try WordPieceTokenizer(
-            vocabURL: layout.transformerFolder.appendingPathComponent("vocab.txt"),
-            lowercase: layout.tokenizerLowercase, stripAccents: layout.stripAccents, splitCJK: layout.splitCJK)
+        let tokenizer = try layout.wordPieceTokenizer()
         let loaded = try BertModel.load(folder: layout.transformerFolder)
         // Length-sorted batches have many distinct shapes, so an exact-size pool mostly holds idle buffers;
         // a smaller cap keeps peak memory well under 2 GiB without slowing the forward pass.

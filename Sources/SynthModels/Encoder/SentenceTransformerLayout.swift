@@ -27,8 +27,12 @@ package struct SentenceTransformerLayout: Sendable, Equatable {
 
     /// Reads the layout of `folder`.
     ///
-    /// - Throws: ``ModelError`` when a JSON file is malformed or the pooling mode is not mean or CLS.
+    /// - Throws: ``ModelError`` when the folder does not exist, a JSON file is malformed or the pooling
+    ///   mode is not mean or CLS.
     package static func read(folder: URL) throws -> SentenceTransformerLayout {
+        guard FileManager.default.fileExists(atPath: folder.path) else {
+            throw ModelError.io(path: folder.path, reason: "no such model folder")
+        }
         var transformerFolder = folder
         var pooling = Pooling.mean
         var normalize = false
@@ -63,6 +67,15 @@ package struct SentenceTransformerLayout: Sendable, Equatable {
             tokenizerLowercase: tokenizerConfig?.doLowerCase ?? true,
             stripAccents: tokenizerConfig?.stripAccents,
             splitCJK: tokenizerConfig?.tokenizeChineseChars ?? true)
+    }
+
+    /// The transformer folder's `vocab.txt` as a WordPiece tokenizer with this layout's settings.
+    ///
+    /// - Throws: ``TokenizerError`` naming the vocabulary file at fault.
+    package func wordPieceTokenizer() throws -> WordPieceTokenizer {
+        try WordPieceTokenizer(
+            vocabURL: transformerFolder.appendingPathComponent("vocab.txt"),
+            lowercase: tokenizerLowercase, stripAccents: stripAccents, splitCJK: splitCJK)
     }
 
     // MARK: - Files

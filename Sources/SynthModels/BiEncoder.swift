@@ -29,6 +29,13 @@ package struct BiEncoder: Sendable {
         return normalize ? tape.l2Normalize(pooled) : pooled
     }
 
+    /// Sentence embeddings `[batch, hidden]` on a tape of token sequences of any lengths, padded with
+    /// the model's pad id (the training losses' input).
+    package func forward(_ tape: Tape, tokenIds: [[Int32]]) -> Variable {
+        let padded = TokenBatch(sequences: tokenIds, padId: Int32(model.config.padTokenId))
+        return forward(tape, BertInput(inputIds: padded.inputIds, attentionMask: padded.attentionMask))
+    }
+
     /// Embeddings of a padded batch, one row per text, without gradients.
     package func embed(inputIds: [[Int32]], attentionMask: [[Int32]], tokenTypeIds: [[Int32]]? = nil) -> [[Float]] {
         guard !inputIds.isEmpty else { return [] }

@@ -149,11 +149,7 @@ package struct BiEncoderTrainer: Sendable {
 
     /// The loss of one micro-batch on `tape`.
     func lossValue(_ tape: Tape, encoder: BiEncoder, batch: [TrainingExample]) -> Variable {
-        let pad = Int32(encoder.model.config.padTokenId)
-        func embed(_ sequences: [[Int32]]) -> Variable {
-            let padded = TokenBatch(sequences: sequences, padId: pad)
-            return encoder.forward(tape, BertInput(inputIds: padded.inputIds, attentionMask: padded.attentionMask))
-        }
+        func embed(_ sequences: [[Int32]]) -> Variable { encoder.forward(tape, tokenIds: sequences) }
         let negativeCount = batch.map(\.negatives.count).min() ?? 0
         let input = LossInput(
             queries: embed(batch.map(\.query)), positives: embed(batch.map(\.positive)),

@@ -158,11 +158,7 @@ package struct DistillationTrainer: Sendable {
 
     /// The loss of one micro-batch on `tape`.
     func lossValue(_ tape: Tape, encoder: BiEncoder, batch: [DistillationExample]) -> Variable {
-        let pad = Int32(encoder.model.config.padTokenId)
-        func embed(_ sequences: [[Int32]]) -> Variable {
-            let padded = TokenBatch(sequences: sequences, padId: pad)
-            return encoder.forward(tape, BertInput(inputIds: padded.inputIds, attentionMask: padded.attentionMask))
-        }
+        func embed(_ sequences: [[Int32]]) -> Variable { encoder.forward(tape, tokenIds: sequences) }
         let width = batch.map(\.candidates.count).min() ?? 1
         let columns = (0..<width).map { column in embed(batch.map { $0.candidates[column] }) }
         func matrix(_ rows: [[Float]?]) -> Tensor? {

@@ -58,9 +58,7 @@ package struct SentenceListTrainer: Sendable {
 
     /// The ListMLE loss of one list on `tape`.
     func lossValue(_ tape: Tape, encoder: BiEncoder, list: SentenceListExample) -> Variable {
-        let padded = TokenBatch(sequences: list.sentences, padId: Int32(encoder.model.config.padTokenId))
-        let embeddings = encoder.forward(
-            tape, BertInput(inputIds: padded.inputIds, attentionMask: padded.attentionMask))
+        let embeddings = encoder.forward(tape, tokenIds: list.sentences)
         let size = list.sentences.count
         return loss(
             tape,

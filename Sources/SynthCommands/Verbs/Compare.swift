@@ -14,17 +14,19 @@ package enum CompareCommand: VerbCommand {
             """,
         paper: "Smucker, Allan & Carterette 2007, A Comparison of Statistical Significance Tests for IR Evaluation",
         positional: [ArgSpec("results", .object("evaluation"), doc: "an evaluation with two or more systems")],
-        keywords: [
-            ArgSpec("baseline", .string, doc: "the system the others are compared with"),
-            ArgSpec(
-                "test", .choice(["t", "randomization"]), default: .string("t"),
-                doc: "paired t-test or paired randomization test"),
-            ArgSpec("alpha", .number, default: .double(0.05), doc: "significance level for the `†` marker"),
-            ArgSpec("trials", .int, default: .int(10_000), doc: "randomization test trials"),
-            ArgSpec("seed", .int, default: .int(0), doc: "randomization test seed"),
-        ],
+        keywords: [ArgSpec("baseline", .string, doc: "the system the others are compared with")] + significanceArgs,
         result: "comparison",
         example: "cmp = compare results baseline=\"bm25\" test=\"randomization\" trials=1000")
+
+    /// The significance-test arguments `compare` and `table` share; ``options(_:systems:)`` reads them.
+    static let significanceArgs = [
+        ArgSpec(
+            "test", .choice(["t", "randomization"]), default: .string("t"),
+            doc: "paired t-test or paired randomization test"),
+        ArgSpec("alpha", .number, default: .double(0.05), doc: "significance level for the `†` marker"),
+        ArgSpec("trials", .int, default: .int(10_000), doc: "randomization test trials"),
+        ArgSpec("seed", .int, default: .int(0), doc: "randomization test seed"),
+    ]
 
     /// Significance options from `baseline`/`test`/`alpha`/`trials`/`seed`, or `nil` without a baseline.
     static func options(_ call: VerbCall, systems: [String]) throws -> SignificanceOptions? {

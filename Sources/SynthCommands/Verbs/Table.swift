@@ -17,14 +17,9 @@ package enum TableCommand: VerbCommand {
                 doc: "evaluations, or one record of records")
         ],
         keywords: [
-            ArgSpec("baseline", .string, optional: true, doc: "the system others are tested against"),
-            ArgSpec(
-                "test", .choice(["t", "randomization"]), default: .string("t"),
-                doc: "paired t-test or paired randomization test"),
-            ArgSpec("alpha", .number, default: .double(0.05), doc: "significance level for the `†` marker"),
-            ArgSpec("trials", .int, default: .int(10_000), doc: "randomization test trials"),
-            ArgSpec("seed", .int, default: .int(0), doc: "randomization test seed"),
-            ArgSpec("caption", .string, optional: true, doc: "the caption (default: labels and splits)"),
+            ArgSpec("baseline", .string, optional: true, doc: "the system others are tested against")
+        ] + CompareCommand.significanceArgs + [
+            ArgSpec("caption", .string, optional: true, doc: "the caption (default: labels and splits)")
         ],
         result: "table",
         example: "table {bm25: {ndcg_cut_10: 0.665}, minilm: {ndcg_cut_10: 0.645}} caption=\"SciFact test\"")

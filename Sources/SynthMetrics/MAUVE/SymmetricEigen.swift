@@ -148,8 +148,10 @@ package struct SymmetricEigen: Sendable {
         let eps = Double.ulpOfOne
         for l in 0..<n {
             tst1 = max(tst1, abs(d[l]) + abs(e[l]))
+            // e[n - 1] is 0 for finite input, so the scan always stops by n - 1; bounding it there keeps
+            // non-finite input (NaN or infinite features) from reading and writing d[n] and e[n].
             var m = l
-            while m < n {
+            while m < n - 1 {
                 if abs(e[m]) <= eps * tst1 { break }
                 m += 1
             }

@@ -212,6 +212,12 @@ struct MAUVETests {
         #expect(throws: MAUVE.Failure.ragged(set: "p", row: 1, expected: 2, found: 1)) {
             try MAUVE.compute(p: [[1.0, 2], [1]], q: [[1.0, 0]])
         }
+        #expect(throws: MAUVE.Failure.nonFinite(set: "q", row: 2, column: 1)) {
+            try MAUVE.compute(p: [[1.0, 2], [3, 4]], q: [[1.0, 0], [0, 1], [2, .nan]])
+        }
+        #expect(throws: MAUVE.Failure.nonFinite(set: "p", row: 1, column: 1)) {
+            try MAUVE.compute(p: [[1.0, 2], [3, -.infinity]], q: [[1.0, 0], [0, 1]])
+        }
         #expect(throws: MAUVE.Failure.tooFewPoints(clusters: 5, points: 4)) {
             try MAUVE.compute(p: [[1.0], [2]], q: [[1.0], [3]], options: .init(clusters: 5))
         }

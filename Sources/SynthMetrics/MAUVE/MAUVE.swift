@@ -67,6 +67,7 @@ package enum MAUVE {
     package enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         case empty(set: String)
         case ragged(set: String, row: Int, expected: Int, found: Int)
+        case nonFinite(set: String, row: Int, column: Int)
         case tooFewPoints(clusters: Int, points: Int)
         case badOption(String)
 
@@ -75,6 +76,8 @@ package enum MAUVE {
             case .empty(let set): "expected features for \(set), found none"
             case .ragged(let set, let row, let expected, let found):
                 "expected \(expected) numbers per feature vector, found \(found) in \(set) row \(row + 1)"
+            case .nonFinite(let set, let row, let column):
+                "expected finite features, found NaN or infinity in \(set) row \(row + 1), column \(column + 1)"
             case .tooFewPoints(let clusters, let points):
                 "expected at least as many texts as clusters (\(clusters)), found \(points)"
             case .badOption(let message): message
@@ -100,6 +103,11 @@ package enum MAUVE {
         for (name, set) in [("q", q), ("p", p)] {
             if let row = set.firstIndex(where: { $0.count != d }) {
                 throw .ragged(set: name, row: row, expected: d, found: set[row].count)
+            }
+            for (row, features) in set.enumerated() {
+                if let column = features.firstIndex(where: { !$0.isFinite }) {
+                    throw .nonFinite(set: name, row: row, column: column)
+                }
             }
         }
         guard d > 0 else { throw .badOption("expected feature vectors with at least one number, found empty ones") }

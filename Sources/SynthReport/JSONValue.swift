@@ -1,3 +1,5 @@
+import SynthValues
+
 /// A small JSON tree with a deterministic writer: keys sorted, two-space indent, shortest round-trip numbers,
 /// non-finite numbers as `null`. Used for the report's sidecar JSON so two runs diff cleanly.
 package indirect enum JSONValue: Sendable, Equatable {
@@ -25,7 +27,7 @@ package indirect enum JSONValue: Sendable, Equatable {
             if !d.isFinite { out += "null" } else if d == d.rounded(), abs(d) < 1e15 { out += String(Int(d)) + ".0" } else {
                 out += String(d)
             }
-        case .string(let s): JSONValue.quote(s, into: &out)
+        case .string(let s): out += jsonQuoted(s, scriptSafe: true)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
             out += "[\n"
@@ -41,39 +43,12 @@ package indirect enum JSONValue: Sendable, Equatable {
             let keys = fields.keys.sorted()
             for (i, key) in keys.enumerated() {
                 out += String(repeating: "  ", count: indent + 1)
-                JSONValue.quote(key, into: &out)
+                out += jsonQuoted(key, scriptSafe: true)
                 out += ": "
                 fields[key]!.write(into: &out, indent: indent + 1)
                 out += i + 1 < keys.count ? ",\n" : "\n"
             }
             out += String(repeating: "  ", count: indent) + "}"
         }
-    }
-
-    private static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            // Keep the JSON safe to embed in HTML <script> blocks and free of line separators.
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 }

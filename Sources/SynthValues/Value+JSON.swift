@@ -64,7 +64,10 @@ extension Value {
 }
 
 /// A JSON string literal with the required escapes.
-package func jsonQuoted(_ s: String) -> String {
+///
+/// With `scriptSafe`, `<`, `>`, `&`, U+2028 and U+2029 are escaped too, so the JSON can sit inside an
+/// HTML `<script>` block (the report's embedded data) and holds no line separators.
+package func jsonQuoted(_ s: String, scriptSafe: Bool = false) -> String {
     var out = "\""
     for scalar in s.unicodeScalars {
         switch scalar {
@@ -73,6 +76,8 @@ package func jsonQuoted(_ s: String) -> String {
         case "\n": out += "\\n"
         case "\r": out += "\\r"
         case "\t": out += "\\t"
+        case "<", ">", "&", "\u{2028}", "\u{2029}":
+            if scriptSafe { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
         case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
         default: out.unicodeScalars.append(scalar)
         }

@@ -96,6 +96,21 @@ package struct BertConfig: Sendable, Equatable, Codable {
         do { config = try JSONDecoder().decode(BertConfig.self, from: data) } catch {
             throw ModelError.malformed(path: url.path, expected: "a BERT config.json", found: "\(error)")
         }
+        let sizes = [
+            ("vocab_size", config.vocabSize), ("hidden_size", config.hiddenSize),
+            ("num_hidden_layers", config.numHiddenLayers), ("num_attention_heads", config.numAttentionHeads),
+            ("intermediate_size", config.intermediateSize), ("max_position_embeddings", config.maxPositionEmbeddings),
+            ("type_vocab_size", config.typeVocabSize),
+        ]
+        if let (name, value) = sizes.first(where: { $0.1 < 1 }) {
+            throw ModelError.malformed(path: url.path, expected: "a positive \(name)", found: "\(value)")
+        }
+        // Padding rows are looked up in the word embeddings, so the id must name one of its rows.
+        guard (0..<config.vocabSize).contains(config.padTokenId) else {
+            throw ModelError.malformed(
+                path: url.path, expected: "pad_token_id in 0..<\(config.vocabSize) (vocab_size)",
+                found: "\(config.padTokenId)")
+        }
         guard config.hiddenSize % config.numAttentionHeads == 0 else {
             throw ModelError.malformed(
                 path: url.path, expected: "hidden_size divisible by num_attention_heads",

@@ -40,11 +40,25 @@ package struct CrossEncoder: Sendable {
     ///
     /// - Throws: ``ModelError`` naming the file at fault.
     package static func load(folder: URL, seed: UInt64 = 0) throws -> CrossEncoder {
-        let config = try BertConfig.load(from: folder.appendingPathComponent("config.json"))
+        let configURL = folder.appendingPathComponent("config.json")
+        let config = try BertConfig.load(from: configURL)
+        guard config.typeVocabSize >= 2 else {
+            throw ModelError.malformed(
+                path: configURL.path, expected: "type_vocab_size of at least 2 (pairs use token type 1)",
+                found: "\(config.typeVocabSize)")
+        }
         let url = folder.appendingPathComponent("model.safetensors")
         let weights = try SafeTensors.read(url)
         let model = try BertModel(config: config, weights: weights, source: url.path)
         if let weight = weights["classifier.weight"], let bias = weights["classifier.bias"] {
+            let labels = max(1, weight.shape.first ?? 1)
+            guard weight.shape == [labels, config.hiddenSize] else {
+                throw ModelError.shapeMismatch(
+                    path: url.path, name: "classifier.weight", expected: [labels, config.hiddenSize], found: weight.shape)
+            }
+            guard bias.shape == [labels] else {
+                throw ModelError.shapeMismatch(path: url.path, name: "classifier.bias", expected: [labels], found: bias.shape)
+            }
             let head = [
                 "classifier.weight": Tensor(shape: weight.shape, values: weight.values),
                 "classifier.bias": Tensor(shape: bias.shape, values: bias.values),

@@ -118,6 +118,38 @@ struct CrossEncoderTests {
         #expect(gradients["encoder.layer.0.output.dense.weight"] != nil)
     }
 
+    @Test("a classifier or a token-type table that does not fit the encoder is reported with the file")
+    func misfitHeadIsReported() throws {
+        let folder = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let weightsURL = folder.appendingPathComponent("model.safetensors")
+        func write(config: BertConfig, classifier: [Int], bias: [Int]) throws {
+            try config.jsonData().write(to: folder.appendingPathComponent("config.json"))
+            var weights = BertModel(config: config, seed: 1).hostWeights()
+            weights["classifier.weight"] = HostTensor(shape: classifier, values: [Float](repeating: 0.5, count: classifier.reduce(1, *)))
+            weights["classifier.bias"] = HostTensor(shape: bias, values: [Float](repeating: 0, count: bias.reduce(1, *)))
+            try SafeTensors.write(weights, to: weightsURL)
+        }
+        try write(config: .tiny(), classifier: [2, 32], bias: [2])
+        #expect(try CrossEncoder.load(folder: folder).head["classifier.weight"]?.shape == [2, 32])
+        try write(config: .tiny(), classifier: [1, 16], bias: [1])
+        #expect(throws: ModelError.shapeMismatch(path: weightsURL.path, name: "classifier.weight", expected: [1, 32], found: [1, 16])) {
+            try CrossEncoder.load(folder: folder)
+        }
+        try write(config: .tiny(), classifier: [1, 32], bias: [3])
+        #expect(throws: ModelError.shapeMismatch(path: weightsURL.path, name: "classifier.bias", expected: [1], found: [3])) {
+            try CrossEncoder.load(folder: folder)
+        }
+        var single = BertConfig.tiny()
+        single.typeVocabSize = 1
+        try write(config: single, classifier: [1, 32], bias: [1])
+        #expect(throws: ModelError.malformed(
+            path: folder.appendingPathComponent("config.json").path,
+            expected: "type_vocab_size of at least 2 (pairs use token type 1)", found: "1")) {
+            try CrossEncoder.load(folder: folder)
+        }
+    }
+
     @Test("the MiniLM checkpoint's pooler is used and a classifier is created")
     func poolerFromCheckpoint() throws {
         let reranker = try CrossEncoder.load(folder: BertModelTests.minilm)

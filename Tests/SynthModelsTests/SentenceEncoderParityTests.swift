@@ -81,4 +81,56 @@ import Testing
             try SentenceTransformerLayout.read(folder: folder)
         }
     }
+
+    /// Files whose numbers would make the model index outside its embedding tables are rejected at load,
+    /// naming the file and the bound, and no input grows past the position table (release builds of
+    /// the numeric core do not check indices).
+    @Test func nothingIndexesOutsideTheModelsTables() throws {
+        let folder = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let configURL = folder.appendingPathComponent("config.json")
+        let vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "cats", "purr"]
+        try Data((vocabulary.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("vocab.txt"))
+        func writeConfig(_ change: (inout [String: Any]) -> Void) throws {
+            var object = try JSONSerialization.jsonObject(
+                with: BertConfig.tiny(vocabSize: vocabulary.count).jsonData()) as? [String: Any] ?? [:]
+            change(&object)
+            try JSONSerialization.data(withJSONObject: object).write(to: configURL)
+        }
+        try writeConfig { _ in }
+        #expect(try SentenceTransformerLayout.read(folder: folder).wordPieceTokenizer().vocabularySize == 6)
+
+        for pad in [-1, vocabulary.count] {
+            try writeConfig { $0["pad_token_id"] = pad }
+            #expect(throws: ModelError.malformed(
+                path: configURL.path, expected: "pad_token_id in 0..<6 (vocab_size)", found: "\(pad)")) {
+                try SentenceTransformerLayout.read(folder: folder)
+            }
+        }
+        try writeConfig { $0["type_vocab_size"] = 0 }
+        #expect(throws: ModelError.malformed(path: configURL.path, expected: "a positive type_vocab_size", found: "0")) {
+            try SentenceTransformerLayout.read(folder: folder)
+        }
+
+        try writeConfig { $0["vocab_size"] = vocabulary.count - 1 }
+        #expect(throws: ModelError.malformed(
+            path: folder.appendingPathComponent("vocab.txt").path,
+            expected: "at most 5 tokens (vocab_size of config.json)", found: "6")) {
+            try SentenceTransformerLayout.read(folder: folder).wordPieceTokenizer()
+        }
+
+        // No encoding is longer than the model's 64 position embeddings, whatever a file or a caller asks.
+        try writeConfig { _ in }
+        try Data(#"{"max_seq_length": 1000}"#.utf8).write(to: folder.appendingPathComponent("sentence_bert_config.json"))
+        let layout = try SentenceTransformerLayout.read(folder: folder)
+        #expect(layout.maxSeqLength == 64)
+        let tokenizer = try layout.wordPieceTokenizer()
+        let long = Array(repeating: "cats purr", count: 40).joined(separator: " ")
+        #expect(tokenizer.encode(long, maxLength: 1000).count == 64)
+        #expect(tokenizer.encode(long, maxLength: 10).count == 10)
+        #expect(tokenizer.encodePair(long, long, maxLength: 1000).ids.count == 64)
+        #expect(tokenizer.batch(pairs: [("cats", long)], maxLength: 1000).sequenceLength == 64)
+        let unbound = try WordPieceTokenizer(vocabURL: folder.appendingPathComponent("vocab.txt"))
+        #expect(unbound.encode(long, maxLength: 1000).count == 82)
+    }
 }

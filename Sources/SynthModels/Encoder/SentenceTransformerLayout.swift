@@ -24,6 +24,10 @@ package struct SentenceTransformerLayout: Sendable, Equatable {
     package var stripAccents: Bool?
     /// Whether CJK ideographs are isolated.
     package var splitCJK: Bool
+    /// Rows of the model's word embeddings (`vocab_size` of `config.json`): the tokenizer may not name more.
+    package var vocabSize: Int
+    /// Rows of the model's position embeddings (`max_position_embeddings`): no input may be longer.
+    package var positionLimit: Int
 
     /// Reads the layout of `folder`.
     ///
@@ -60,22 +64,34 @@ package struct SentenceTransformerLayout: Sendable, Equatable {
         let sentenceConfig = try optional(SentenceBertConfig.self, transformerFolder, "sentence_bert_config.json")
         let modelMax = min(tokenizerConfig?.modelMaxLength ?? Double(bertConfig.maxPositionEmbeddings),
                            Double(bertConfig.maxPositionEmbeddings))
+        // The model reads no more tokens than it has position embeddings, whatever the file says.
+        let maxSeqLength = min(sentenceConfig?.maxSeqLength ?? Int(modelMax), bertConfig.maxPositionEmbeddings)
         return SentenceTransformerLayout(
             transformerFolder: transformerFolder, pooling: pooling, normalize: normalize,
-            maxSeqLength: sentenceConfig?.maxSeqLength ?? Int(modelMax),
+            maxSeqLength: maxSeqLength,
             lowercaseInput: sentenceConfig?.doLowerCase ?? false,
             tokenizerLowercase: tokenizerConfig?.doLowerCase ?? true,
             stripAccents: tokenizerConfig?.stripAccents,
-            splitCJK: tokenizerConfig?.tokenizeChineseChars ?? true)
+            splitCJK: tokenizerConfig?.tokenizeChineseChars ?? true, vocabSize: bertConfig.vocabSize,
+            positionLimit: bertConfig.maxPositionEmbeddings)
     }
 
-    /// The transformer folder's `vocab.txt` as a WordPiece tokenizer with this layout's settings.
+    /// The transformer folder's `vocab.txt` as a WordPiece tokenizer with this layout's settings, whose
+    /// encodings never exceed the model's position embeddings.
     ///
-    /// - Throws: ``TokenizerError`` naming the vocabulary file at fault.
+    /// - Throws: ``TokenizerError`` naming the vocabulary file at fault, or ``ModelError`` when it holds more
+    ///   tokens than the model has word embeddings.
     package func wordPieceTokenizer() throws -> WordPieceTokenizer {
-        try WordPieceTokenizer(
-            vocabURL: transformerFolder.appendingPathComponent("vocab.txt"),
-            lowercase: tokenizerLowercase, stripAccents: stripAccents, splitCJK: splitCJK)
+        let vocabURL = transformerFolder.appendingPathComponent("vocab.txt")
+        var tokenizer = try WordPieceTokenizer(
+            vocabURL: vocabURL, lowercase: tokenizerLowercase, stripAccents: stripAccents, splitCJK: splitCJK)
+        guard tokenizer.vocabularySize <= vocabSize else {
+            throw ModelError.malformed(
+                path: vocabURL.path, expected: "at most \(vocabSize) tokens (vocab_size of config.json)",
+                found: "\(tokenizer.vocabularySize)")
+        }
+        tokenizer.positionLimit = positionLimit
+        return tokenizer
     }
 
     // MARK: - Files

@@ -30,6 +30,10 @@ package struct WordPieceTokenizer: Sendable {
     package let padId: Int32
     /// Id of `[UNK]`.
     package let unkId: Int32
+    /// The longest sequence the model behind this tokenizer can read (its `max_position_embeddings`):
+    /// ``encode(_:maxLength:)`` and ``encodePair(_:_:maxLength:)`` never return more tokens, whatever
+    /// `maxLength` asks. Unlimited for a tokenizer made from a vocabulary alone.
+    package var positionLimit = Int.max
 
     /// Loads a `vocab.txt` (one token per line, the line number is the id).
     ///
@@ -115,14 +119,16 @@ package struct WordPieceTokenizer: Sendable {
     /// WordPiece token strings of `text` (continuation pieces start with `##`).
     package func tokenize(_ text: String) -> [String] { tokenIds(text).map { token(for: $0) } }
 
-    /// `[CLS]` + the pieces of `text` + `[SEP]`, truncated so the whole fits in `maxLength` (at least 2).
+    /// `[CLS]` + the pieces of `text` + `[SEP]`, truncated so the whole fits in `maxLength` and
+    /// ``positionLimit`` (at least 2).
     package func encode(_ text: String, maxLength: Int = 512) -> [Int32] {
         let pieces = tokenIds(text)
-        let keep = min(pieces.count, max(0, maxLength - 2))
+        let keep = min(pieces.count, max(0, min(maxLength, positionLimit) - 2))
         return [clsId] + pieces[0..<keep] + [sepId]
     }
 
-    /// `[CLS] a [SEP] b [SEP]` with segment ids, truncated longest-first to `maxLength` as `tokenizers` does.
+    /// `[CLS] a [SEP] b [SEP]` with segment ids, truncated longest-first to `maxLength` (and
+    /// ``positionLimit``) as `tokenizers` does.
     ///
     /// When both texts must be cut, each keeps half of the room (the second gets the odd token);
     /// otherwise only the longer one is cut.
@@ -131,7 +137,7 @@ package struct WordPieceTokenizer: Sendable {
     ) -> (ids: [Int32], typeIds: [Int32]) {
         var a = tokenIds(first)
         var b = tokenIds(second)
-        let room = max(0, maxLength - 3)
+        let room = max(0, min(maxLength, positionLimit) - 3)
         if a.count + b.count > room {
             let swap = a.count > b.count
             var n1 = swap ? b.count : a.count

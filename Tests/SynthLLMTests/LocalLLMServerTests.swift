@@ -59,7 +59,9 @@ struct LocalLLMServerTests {
         endpoint.concurrency = 2
         let client = LLMClient(endpoint: endpoint, store: store, retryPolicy: TestServer.quickRetries)
         let requests = (0..<6).map {
-            ChatRequest(messages: [.user("Count from \($0) to 30.")], temperature: 0, seed: 1, maxTokens: 40)
+            ChatRequest(
+                messages: [.user("Count from \($0) to 300.")], temperature: 0, seed: 1,
+                maxTokens: TestServer.killWindowTokens)
         }
         let batch = Task { try await client.complete(batch: requests) }
         while try await store.count() < 2 { try await Task.sleep(for: .milliseconds(10)) }
@@ -94,7 +96,9 @@ struct LocalLLMServerTests {
         let (store, folder) = try TestServer.freshStore()
         defer { try? FileManager.default.removeItem(at: folder) }
         let requests = (0..<6).map {
-            ChatRequest(messages: [.user("List \($0) colours.")], temperature: 0, seed: 1, maxTokens: 32)
+            ChatRequest(
+                messages: [.user("List colours, numbered from \($0) to 300.")], temperature: 0, seed: 1,
+                maxTokens: TestServer.killWindowTokens)
         }
         let offline = try LLMClient(
             localModel: "smollm2", parallel: 2, contextSize: 256, threads: 1, registry: registry, store: store,

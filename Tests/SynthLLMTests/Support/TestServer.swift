@@ -18,6 +18,12 @@ enum TestServer {
         return (try ResponseStore(path: folder.appendingPathComponent("llm.sqlite")), folder)
     }
 
+    /// Answer length of the requests a test kills the server under. Answers that count to 300 do not stop
+    /// early, so the batch is still running when the test, polling the store, sees the first answers and
+    /// kills the server, even when a loaded machine delays the poll by seconds (40-token answers left a
+    /// window of about a second).
+    static let killWindowTokens = 128
+
     /// Fast retries for tests.
     static let quickRetries = RetryPolicy(maxAttempts: 4, baseDelay: 0.02, multiplier: 2, maxDelay: 0.2, jitter: 0.5)
 }

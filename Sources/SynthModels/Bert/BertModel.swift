@@ -60,7 +60,7 @@ package struct BertModel: Sendable {
                 parameters[name] = Tensor(shape: shape, repeating: 0)
             } else {
                 var tensor = Tensor(randomNormal: shape, standardDeviation: config.initializerRange, generator: &generator)
-                if name == "embeddings.word_embeddings.weight", config.padTokenId < config.vocabSize {
+                if name == "embeddings.word_embeddings.weight", (0..<config.vocabSize).contains(config.padTokenId) {
                     let width = config.hiddenSize, pad = config.padTokenId
                     tensor.withUnsafeMutableBufferPointer { buffer in
                         for column in 0..<width { buffer[pad * width + column] = 0 }

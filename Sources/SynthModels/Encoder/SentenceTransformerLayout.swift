@@ -62,10 +62,10 @@ package struct SentenceTransformerLayout: Sendable, Equatable {
         let bertConfig = try BertConfig.load(from: transformerFolder.appendingPathComponent("config.json"))
         let tokenizerConfig = try optional(TokenizerConfig.self, transformerFolder, "tokenizer_config.json")
         let sentenceConfig = try optional(SentenceBertConfig.self, transformerFolder, "sentence_bert_config.json")
-        let modelMax = min(tokenizerConfig?.modelMaxLength ?? Double(bertConfig.maxPositionEmbeddings),
-                           Double(bertConfig.maxPositionEmbeddings))
-        // The model reads no more tokens than it has position embeddings, whatever the file says.
-        let maxSeqLength = min(sentenceConfig?.maxSeqLength ?? Int(modelMax), bertConfig.maxPositionEmbeddings)
+        // The model reads no more tokens than it has position embeddings, whatever the files say
+        // (`model_max_length` may be a huge float, so the bound is taken before converting to Int).
+        let declared = sentenceConfig?.maxSeqLength.map(Double.init) ?? tokenizerConfig?.modelMaxLength
+        let maxSeqLength = Int(min(declared ?? .infinity, Double(bertConfig.maxPositionEmbeddings)))
         return SentenceTransformerLayout(
             transformerFolder: transformerFolder, pooling: pooling, normalize: normalize,
             maxSeqLength: maxSeqLength,
